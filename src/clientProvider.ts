@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import type { CozeClient } from './coze';
+import { loadCoze } from './cozeLoader';
+import type { Log } from './log';
+import type { AskCozeSettings } from './settings';
+
+// One CozeClient (one undici pool, one rate limiter) serves every question while the settings and the
+// token stay the same, so that the minimum interval between requests holds across concurrent questions.
+// A change of settings or token builds a new client; the old one is closed once its questions are done.
+
+interface Entry {
+  key: string;
+  client: CozeClient;
+  users: number;
+  retired: boolean;
+}
+
+export class ClientProvider implements vscode.Disposable {
+  private current: Entry | undefined;
+  private readonly retired = new Set<Entry>();
+
+  constructor(private readonly log: Log) {}
+
+  /** Runs `work` with a client for these settings and token, and releases it afterwards. */
+  async use<T>(settings: AskCozeSettings, token: string, userId: string, work: (client: CozeClient) => Promise<T>): Promise<T> {
+    const entry = this.acquire(settings, token, userId);
+    try {
+      return await work(entry.client);
+    } finally {
+      entry.users--;
+      if (entry.retired && entry.users === 0) this.closeEntry(entry);
+    }
+  }
+
+  private acquire(settings: AskCozeSettings, token: string, userId: string): Entry {
+    const key = JSON.stringify([
+      settings.baseUrl,
+      token,
+      settings.botId,
+      userId,
+      settings.minRequestIntervalMs,
+      settings.maxRetries,
+      settings.pollIntervalMs,
+      settings.requestTimeoutMs,
+      settings.maxWaitMs,
+    ]);
+    if (this.current?.key !== key) {
+      if (this.current) this.retire(this.current);
+      const { CozeClient } = loadCoze();
+      const client = new CozeClient({
+        baseUrl: settings.baseUrl!,
+        token,
+        botId: settings.botId,
+        userId,
+        minIntervalMs: settings.minRequestIntervalMs,
+        maxRetries: settings.maxRetries,
+        pollIntervalMs: settings.pollIntervalMs,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        maxWaitMs: settings.maxWaitMs,
+        onRequestLog: (entry) => this.log.request(entry),
+      });
+      this.current = { key, client, users: 0, retired: false };
+    }
+    this.current.users++;
+    return this.current;
+  }
+
+  private retire(entry: Entry): void {
+    entry.retired = true;
+    if (entry.users === 0) this.closeEntry(entry);
+    else this.retired.add(entry);
+  }
+
+  private closeEntry(entry: Entry): void {
+    this.retired.delete(entry);
+    entry.client.close().catch((err: unknown) => this.log.warn(`closing the Coze client failed: ${String(err)}`));
+  }
+
+  /** Drops the current client (after a key or settings change); questions in flight finish on the old one. */
+  reset(): void {
+    if (this.current) this.retire(this.current);
+    this.current = undefined;
+  }
+
+  dispose(): void {
+    this.reset();
+    for (const entry of [...this.retired]) this.closeEntry(entry);
+  }
+}

@@ -1,0 +1,157 @@
+import * as vscode from 'vscode';
+import type { CozeError } from './coze';
+import type { AskCozeSettings } from './settings';
+import { apiHost, isValidBotId } from './endpoint';
+
+// Turns a failure into a message for the user, in their language, with Coze's code and logid (support asks
+// for the logid) and the actions that can fix it. The client's own English message is kept for the log.
+
+export type FixAction = 'setKey' | 'switchRegion' | 'openSettings' | 'retry' | 'openLog';
+
+export interface UserFacingError {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  actions: FixAction[];
+  code?: number;
+  logId?: string;
+}
+
+export function actionLabel(action: FixAction, settings: AskCozeSettings): string {
+  switch (action) {
+    case 'setKey':
+      return vscode.l10n.t('Set API Key');
+    case 'switchRegion':
+      return settings.region === 'com'
+        ? vscode.l10n.t('Switch to api.coze.cn')
+        : vscode.l10n.t('Switch to api.coze.com');
+    case 'openSettings':
+      return vscode.l10n.t('Open Settings');
+    case 'retry':
+      return vscode.l10n.t('Retry');
+    case 'openLog':
+      return vscode.l10n.t('Open Log');
+  }
+}
+
+function withFacts(message: string, code: number | undefined, logId: string | undefined): string {
+  const facts: string[] = [];
+  if (code !== undefined) facts.push(vscode.l10n.t('code {0}', code));
+  if (logId) facts.push(vscode.l10n.t('logid {0}', logId));
+  return facts.length ? `${message} (${facts.join(', ')})` : message;
+}
+
+/** Coze's own `msg`, when the client recorded one; it is server text, so it is trimmed and shortened. */
+function cozeMsg(error: CozeError): string {
+  const raw = (error as CozeError & { cozeMessage?: string }).cozeMessage ?? error.lastError?.msg ?? '';
+  const text = raw.replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+export function describeCozeError(error: CozeError, settings: AskCozeSettings): UserFacingError {
+  const host = settings.baseUrl ? apiHost(settings.baseUrl) : '';
+  const { code, logId } = error;
+  const detail = cozeMsg(error);
+  const suffix = detail ? ` ${vscode.l10n.t('Coze said: "{0}".', detail)}` : '';
+  const make = (severity: UserFacingError['severity'], message: string, actions: FixAction[]): UserFacingError => ({
+    severity,
+    message: withFacts(message, code, logId),
+    actions,
+    code,
+    logId,
+  });
+  const regionActions: FixAction[] = settings.region === 'custom' ? ['setKey', 'openSettings'] : ['setKey', 'switchRegion'];
+
+  switch (error.kind) {
+    case 'canceled':
+      return make('info', vscode.l10n.t('The question was canceled.'), []);
+    case 'timeout':
+      return make(
+        'error',
+        vscode.l10n.t('Coze did not answer in time ({0}).', error.message.replace(/^.*?:\s*/, '')) ,
+        ['retry', 'openSettings', 'openLog'],
+      );
+    case 'network':
+      return make('error', vscode.l10n.t('Could not reach {0}. Check your network or proxy.', host) + ` ${error.message}`, ['retry', 'openLog']);
+    case 'protocol':
+      return make('error', vscode.l10n.t('Coze sent a reply this extension could not read.') + ` ${error.message}`, ['retry', 'openLog']);
+    case 'chat-failed':
+      return make('error', vscode.l10n.t('Coze could not answer this question.') + suffix, ['retry', 'openLog']);
+    case 'requires-action':
+      return make(
+        'warning',
+        vscode.l10n.t('The bot asked to run a tool on your side, which Ask Coze does not support. Use a bot without client-side plugins.'),
+        ['openSettings'],
+      );
+    case 'api':
+      break;
+  }
+
+  switch (code) {
+    case 4100:
+    case 700012006:
+      return make(
+        'error',
+        vscode.l10n.t('Coze rejected the API key for {0}: it is invalid or expired, or it belongs to the other region.', host) + suffix,
+        regionActions,
+      );
+    case 4101:
+      return make(
+        'error',
+        vscode.l10n.t('The API key lacks permission for this bot on {0}, or belongs to the other region.', host) + suffix,
+        regionActions,
+      );
+    case 4015:
+      return make(
+        'error',
+        vscode.l10n.t('Bot {0} is not published to the API channel. In Coze, open the bot, choose Publish, tick "API", and publish again.', settings.botId),
+        ['openSettings', 'retry'],
+      );
+    case 4006:
+    case 4200:
+      return make('error', vscode.l10n.t('Coze does not know bot {0}. Check askCoze.botId.', settings.botId) + suffix, ['openSettings']);
+    case 4008:
+      return make('error', vscode.l10n.t("The bot's daily limit is reached. Try again tomorrow.") + suffix, ['openLog']);
+    case 4009:
+    case 4013:
+    case 4020:
+      return make('error', vscode.l10n.t('Coze is busy or rate-limited. Wait a moment and try again.') + suffix, ['retry', 'openLog']);
+    case 4010:
+      return make('error', vscode.l10n.t('The question is too long for the bot\'s model. Select less text and try again.') + suffix, []);
+    case 4011:
+    case 4019:
+    case 4022:
+      return make('error', vscode.l10n.t('Your Coze account has no balance left for this request.') + suffix, ['openLog']);
+    case 4016:
+      return make('warning', vscode.l10n.t('The conversation is still busy with another answer. Try again when it has finished.') + suffix, ['retry']);
+    case 4102:
+      return make('error', vscode.l10n.t('Coze blocked the request (risk control).') + suffix, ['openLog']);
+    case 5000:
+      return make('error', vscode.l10n.t('Coze had a server error. Check the bot id, then try again.') + suffix, ['retry', 'openSettings', 'openLog']);
+    default:
+      if (error.httpStatus && error.httpStatus >= 500) {
+        return make('error', vscode.l10n.t('{0} is unavailable (HTTP {1}).', host, error.httpStatus), ['retry', 'openLog']);
+      }
+      return make('error', vscode.l10n.t('Coze returned an error.') + suffix, ['retry', 'openLog']);
+  }
+}
+
+/** For errors that happen before any request: settings that cannot work. */
+export function describeSettingsProblem(settings: AskCozeSettings): UserFacingError | undefined {
+  if (settings.region === 'custom' && !settings.baseUrl) {
+    const message =
+      settings.baseUrlProblem === 'insecure'
+        ? vscode.l10n.t('askCoze.baseUrl must use https:// (plain http:// is allowed only for localhost), so that your API key is never sent unencrypted.')
+        : settings.baseUrlProblem === 'missing'
+          ? vscode.l10n.t('Region is "custom" but askCoze.baseUrl is empty. Enter the API address, or choose the cn or com region.')
+          : vscode.l10n.t('askCoze.baseUrl is not a valid URL (expected e.g. https://api.example.com).');
+    return { severity: 'error', message, actions: ['openSettings'] };
+  }
+  if (!isValidBotId(settings.botId)) {
+    return {
+      severity: 'error',
+      message: vscode.l10n.t('askCoze.botId must be the numeric id of a Coze bot (the digits after /bot/ in its URL), not "{0}".', settings.botId.slice(0, 40)),
+      actions: ['openSettings'],
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { AnswerPanelManager } from './answerPanel';
+import { AskService } from './askService';
+import { ClientProvider } from './clientProvider';
+import { registerKeyCommands } from './keyCommands';
+import { KeyStore } from './keyStore';
+import { Log } from './log';
+import { Notifier } from './notifier';
+import { answerViewStrings } from './viewStrings';
+import { createTestingApi, type AskCozeTestingApi } from './testingApi';
+
+// Wiring only: build the services once, register commands and views, hand everything to the context.
+
+export interface AskCozeApi {
+  /** Present only when the extension runs under a test runner. */
+  testing?: AskCozeTestingApi;
+}
+
+export function activate(context: vscode.ExtensionContext): AskCozeApi {
+  const log = new Log();
+  const keys = new KeyStore(context.secrets);
+  const clients = new ClientProvider(log);
+  const notifier = new Notifier();
+  const panels = new AnswerPanelManager(context.extensionUri, answerViewStrings, log);
+  const asks = new AskService(keys, clients, panels, notifier, log, installationUserId(context));
+
+  context.subscriptions.push(
+    log,
+    keys,
+    clients,
+    panels,
+    asks,
+    keys.onDidChange(() => clients.reset()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('askCoze')) clients.reset();
+    }),
+    vscode.commands.registerCommand('askCoze.ask', (arg?: unknown) => asks.askFromEditor(arg)),
+    vscode.commands.registerCommand('askCoze.stop', () => asks.stopAll()),
+    vscode.commands.registerCommand('askCoze.showLog', () => log.show()),
+    ...registerKeyCommands(keys, notifier, log),
+  );
+
+  return context.extensionMode === vscode.ExtensionMode.Test
+    ? { testing: createTestingApi({ keys, panels, notifier, log }) }
+    : {};
+}
+
+/**
+ * Coze keeps memory and context per user_id, so every question from this installation uses the same one.
+ * It is random, not derived from the machine or the user.
+ */
+function installationUserId(context: vscode.ExtensionContext): string {
+  const KEY = 'askCoze.userId';
+  let id = context.globalState.get<string>(KEY);
+  if (!id) {
+    id = `vscode-${randomUUID()}`;
+    void context.globalState.update(KEY, id);
+  }
+  return id;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

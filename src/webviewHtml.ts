@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+// One function builds every webview page: a fresh nonce per load, a CSP that allows nothing but our own
+// nonce'd script and stylesheet (no inline handlers, no eval, no remote anything), and the initial data in
+// an escaped attribute rather than in inline script.
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+}
+
+function escapeAttribute(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+export interface WebviewPage {
+  webview: vscode.Webview;
+  extensionUri: vscode.Uri;
+  title: string;
+  script: string; // path under dist/, e.g. 'webview/answer.js'
+  style: string; // path under media/, e.g. 'answer.css'
+  data: unknown;
+  lang: string;
+}
+
+export function buildWebviewHtml(page: WebviewPage): string {
+  const nonce = makeNonce();
+  const { webview } = page;
+  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(page.extensionUri, 'dist', ...page.script.split('/')));
+  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(page.extensionUri, 'media', page.style));
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    // Bot output may reference images; only our own resources load (remote images stay blocked).
+    `img-src ${webview.cspSource} data:`,
+    `font-src ${webview.cspSource}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="${escapeAttribute(page.lang)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttribute(styleUri.toString())}" nonce="${nonce}">
+<title>${escapeAttribute(page.title)}</title>
+</head>
+<body>
+<div id="app" data-initial="${escapeAttribute(JSON.stringify(page.data))}"></div>
+<script nonce="${nonce}" src="${escapeAttribute(scriptUri.toString())}"></script>
+</body>
+</html>`;
+}
