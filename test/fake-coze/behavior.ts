@@ -1,0 +1,157 @@
+// How the fake bot behaves: what it answers, how fast, how it ends, and how its SSE bytes look on the wire.
+// A chat takes a snapshot of the behavior when it is created, so changing the behavior never alters a running chat.
+
+import type { ContentType, CozeError, FinalStatus, MessageType, RequiredAction, Usage } from './types';
+import { isRecord } from './util';
+
+export interface SseFormat {
+  /** `data: {...}` instead of `data:{...}`. Official examples have no space, some docs do: clients must accept both. */
+  spaceAfterColon: boolean;
+  /** CRLF line endings instead of LF (both are legal SSE). */
+  crlf: boolean;
+  /** The `done` event's data: `"[DONE]"` (real streams), bare `[DONE]` (one doc sketch), or no done at all (Coze Studio). */
+  done: 'quoted' | 'bare' | 'none';
+}
+
+/**
+ * How the SSE output is cut into socket writes. 'event': one write per event. { bytes: n }: the whole output
+ * re-split into n-byte writes, so boundaries fall inside lines and inside multi-byte UTF-8 characters (a trap in
+ * coze-api.md). 'random': random write sizes (1..48 bytes) drawn from `seed`.
+ */
+export type Chunking = 'event' | { bytes: number } | 'random';
+
+/** A non-answer message the bot emits too (function_call, tool_output, knowledge…), to exercise filtering by type. */
+export interface ExtraMessage {
+  type: MessageType;
+  content: string;
+  content_type?: ContentType;
+  role?: 'assistant' | 'tool';
+}
+
+export interface FakeBehavior {
+  /** Fixed answers for every question. Absent: a Markdown answer generated from the question (quotes it). */
+  answers?: string[];
+  /** Exact question text → answers. Wins over `answers`. */
+  answerFor: Record<string, string[]>;
+  /** Follow-up suggestions. Absent: 3 generated ones. [] = none. */
+  followUps?: string[];
+  /** Deep-thinking text: streamed as reasoning_content before the content, and set on the first answer message. */
+  reasoning?: string;
+  /** Extra completed messages (function_call, tool_output, knowledge…) before the answers. */
+  extraMessages: ExtraMessage[];
+  /** With several answers, alternate their deltas (different message ids) instead of one after another. */
+  interleave: boolean;
+  /** Non-stream chats: ms from creation to the final status. Also used to finish a stream whose client left. */
+  completeAfterMs: number;
+  /** Delta fragment size, in Unicode code points. */
+  deltaSize: number;
+  /** Pause before each conversation.message.delta event. */
+  deltaIntervalMs: number;
+  finalStatus: FinalStatus;
+  /** last_error of failed chats. */
+  lastError: CozeError;
+  /** required_action of requires_action chats. Absent: a get_weather tool call. */
+  requiredAction?: RequiredAction;
+  /** Delay before the response headers of every API call (not the control API). */
+  latencyMs: number;
+  sse: SseFormat;
+  chunking: Chunking;
+  /** Seed of the 'random' chunking. */
+  seed: number;
+  /** bot_ids that answer 4015 (not published to the API channel). */
+  unpublishedBotIds: string[];
+  /** Tokens that authenticate but answer 4101 (no permission). */
+  forbiddenTokens: string[];
+  /** Overrides of the computed usage. */
+  usage?: Partial<Usage>;
+}
+
+/**
+ * A patch merged into the current behavior: keys absent are kept, `null` puts a key back to its default (JSON has
+ * no undefined, and the control API takes the same patches). `sse` is merged key by key; the rest replace.
+ */
+export type BehaviorPatch = {
+  [K in keyof FakeBehavior]?: (K extends 'sse' ? Partial<SseFormat> : FakeBehavior[K]) | null;
+};
+
+export function defaultBehavior(): FakeBehavior {
+  return {
+    answerFor: {},
+    extraMessages: [],
+    interleave: false,
+    completeAfterMs: 1500,
+    deltaSize: 8,
+    deltaIntervalMs: 20,
+    finalStatus: 'completed',
+    lastError: { code: 5000, msg: 'event interval error' },
+    latencyMs: 0,
+    sse: { spaceAfterColon: false, crlf: false, done: 'quoted' },
+    chunking: 'event',
+    seed: 1,
+    unpublishedBotIds: [],
+    forbiddenTokens: [],
+  };
+}
+
+type Check = (v: unknown) => boolean;
+const isNum: Check = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isStrArr: Check = (v) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isErr: Check = (v) => isRecord(v) && typeof v.code === 'number' && typeof v.msg === 'string';
+const FINAL: readonly string[] = ['completed', 'failed', 'requires_action', 'canceled'];
+const DONE: readonly string[] = ['quoted', 'bare', 'none'];
+
+const CHECKS: Record<keyof FakeBehavior, Check> = {
+  answers: isStrArr,
+  answerFor: (v) => isRecord(v) && Object.values(v).every(isStrArr),
+  followUps: isStrArr,
+  reasoning: (v) => typeof v === 'string',
+  extraMessages: (v) => Array.isArray(v) && v.every((m) => isRecord(m) && typeof m.type === 'string' && typeof m.content === 'string'),
+  interleave: (v) => typeof v === 'boolean',
+  completeAfterMs: isNum,
+  deltaSize: (v) => isNum(v) && (v as number) >= 1,
+  deltaIntervalMs: isNum,
+  finalStatus: (v) => typeof v === 'string' && FINAL.includes(v),
+  lastError: isErr,
+  requiredAction: (v) => isRecord(v) && v.type === 'submit_tool_outputs',
+  latencyMs: isNum,
+  sse: (v) =>
+    isRecord(v) &&
+    Object.entries(v).every(([k, x]) =>
+      k === 'done' ? typeof x === 'string' && DONE.includes(x) : (k === 'spaceAfterColon' || k === 'crlf') && typeof x === 'boolean',
+    ),
+  chunking: (v) => v === 'event' || v === 'random' || (isRecord(v) && isNum(v.bytes) && (v.bytes as number) >= 1),
+  seed: (v) => typeof v === 'number' && Number.isInteger(v),
+  unpublishedBotIds: isStrArr,
+  forbiddenTokens: isStrArr,
+  usage: (v) => isRecord(v) && Object.values(v).every(isNum),
+};
+
+/** Checks a patch (from tests or the control API). Returns an error message, or undefined when fine. */
+export function validateBehaviorPatch(patch: unknown): string | undefined {
+  if (!isRecord(patch)) return 'behavior patch must be a JSON object';
+  for (const [key, value] of Object.entries(patch)) {
+    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) return `unknown behavior key "${key}"`;
+    if (value === null) continue;
+    if (!CHECKS[key as keyof FakeBehavior](value)) return `invalid value for behavior key "${key}"`;
+  }
+  return undefined;
+}
+
+/** Returns a new behavior: `current` with `patch` merged in (patch assumed valid). */
+export function mergeBehavior(current: FakeBehavior, patch: BehaviorPatch): FakeBehavior {
+  const next: FakeBehavior = { ...current, sse: { ...current.sse } };
+  const defaults = defaultBehavior();
+  const target = next as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) {
+      target[key] = structuredClone((defaults as unknown as Record<string, unknown>)[key]);
+    } else if (key === 'sse') {
+      next.sse = { ...next.sse, ...(value as Partial<SseFormat>) };
+    } else {
+      target[key] = structuredClone(value);
+    }
+  }
+  for (const key of Object.keys(target)) if (target[key] === undefined) delete target[key];
+  return next;
+}

@@ -1,0 +1,538 @@
+// FakeCozeServer: a real HTTP(S) server on loopback speaking Coze Open API v3 chat (see /work/shared/coze-api.md),
+// scriptable in-process or over its control API (/__fake/*) for tests running in another process.
+
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { type BehaviorPatch, defaultBehavior, type FakeBehavior, mergeBehavior, validateBehaviorPatch } from './behavior';
+import { ChatStore, isFinal, type ChatRecord } from './chats';
+import { type Fault, FaultQueue, validateFault } from './faults';
+import { SseWriter, type RawWrite, type WritePlan } from './sse';
+import { runStream } from './stream';
+import type { AuthOutcome, ChatSnapshot, Endpoint, RecordedRequest } from './types';
+import { IdFactory, isRecord, newLogId, Timers } from './util';
+
+export interface FakeCozeStartOptions {
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Serve HTTPS with this key/cert (e.g. from a test CA); `url` is then https://. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Accepted bearer tokens. Default ['pat_test_token']. */
+  tokens?: string[];
+  /** Accept any non-empty bearer token. */
+  acceptAnyToken?: boolean;
+  /** Merged into the defaults; also what resetBehavior() returns to. */
+  behavior?: BehaviorPatch;
+}
+
+/** Coze's request body limit (coze-api.md). */
+const BODY_LIMIT = 15 * 1024 * 1024;
+const MAX_ADDITIONAL_MESSAGES = 100;
+
+interface ParsedBody {
+  value?: unknown;
+  /** True when the body is empty or valid JSON. */
+  json: boolean;
+}
+
+export class FakeCozeServer {
+  private readonly server: http.Server;
+  private readonly timers = new Timers();
+  private readonly ids = new IdFactory();
+  private readonly store: ChatStore;
+  private readonly faults = new FaultQueue();
+  private readonly recorded: RecordedRequest[] = [];
+  private readonly sockets = new Set<Socket>();
+  /** API responses not finished yet (streams, hangs, latency waits): reset() and close() cut them. */
+  private readonly inflight = new Set<http.ServerResponse>();
+  private readonly tokens: Set<string>;
+  private readonly acceptAnyToken: boolean;
+  private readonly startBehavior: FakeBehavior;
+  private behavior: FakeBehavior;
+  private baseUrl = '';
+  private closing?: Promise<void>;
+
+  private constructor(options: FakeCozeStartOptions) {
+    const problem = options.behavior ? validateBehaviorPatch(options.behavior) : undefined;
+    if (problem) throw new TypeError(`FakeCozeServer: ${problem}`);
+    this.startBehavior = mergeBehavior(defaultBehavior(), options.behavior ?? {});
+    this.behavior = mergeBehavior(this.startBehavior, {});
+    this.tokens = new Set(options.tokens ?? ['pat_test_token']);
+    this.acceptAnyToken = options.acceptAnyToken ?? false;
+    this.store = new ChatStore(this.ids, this.timers);
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.onRequest(req, res);
+    this.server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+    // 'connection' gives the raw TCP socket for https too: destroying it kills the TLS session as well.
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  static async start(options: FakeCozeStartOptions = {}): Promise<FakeCozeServer> {
+    const fake = new FakeCozeServer(options);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(options.port ?? 0, host, () => {
+        fake.server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = fake.server.address() as AddressInfo;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    fake.baseUrl = `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`;
+    return fake;
+  }
+
+  /** e.g. http://127.0.0.1:43123 (no trailing slash). */
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  /** Every API request so far (live array; control-API calls are not recorded). */
+  get requests(): readonly RecordedRequest[] {
+    return this.recorded;
+  }
+
+  get chats(): ChatSnapshot[] {
+    return this.store.all().map((c) => this.store.snapshot(c));
+  }
+
+  chat(chatId: string): ChatSnapshot | undefined {
+    const chat = this.store.get(chatId);
+    return chat && this.store.snapshot(chat);
+  }
+
+  /** The current behavior (a copy). */
+  getBehavior(): FakeBehavior {
+    return structuredClone(this.behavior);
+  }
+
+  /** Merges a patch into the current behavior. Chats already created keep the behavior they started with. */
+  setBehavior(patch: BehaviorPatch): void {
+    const problem = validateBehaviorPatch(patch);
+    if (problem) throw new TypeError(`FakeCozeServer.setBehavior: ${problem}`);
+    this.behavior = mergeBehavior(this.behavior, patch);
+  }
+
+  /** Back to the behavior given to start() (defaults merged with options.behavior). */
+  resetBehavior(): void {
+    this.behavior = mergeBehavior(this.startBehavior, {});
+  }
+
+  addFault(fault: Fault): void {
+    const problem = validateFault(fault);
+    if (problem) throw new TypeError(`FakeCozeServer.addFault: ${problem}`);
+    this.faults.add(fault);
+  }
+
+  /** Behavior, recorded requests, chats, queued faults; also cuts unfinished API responses (streams, hangs). */
+  reset(): void {
+    for (const res of this.inflight) res.destroy();
+    this.inflight.clear();
+    this.timers.clearAll();
+    this.store.clear();
+    this.faults.clear();
+    this.recorded.length = 0;
+    this.resetBehavior();
+  }
+
+  /** Sockets currently open (keep-alive ones included): 0 after close() means nothing leaked. */
+  openConnections(): number {
+    return this.sockets.size;
+  }
+
+  /** Stops listening, clears every timer and destroys every socket (hung requests and open streams included). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.timers.close();
+      const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      // Wait for every socket's own 'close' too: the server may report closed before our listeners have run.
+      const gone = [...this.sockets].map((socket) =>
+        socket.closed ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve())),
+      );
+      for (const socket of this.sockets) socket.destroy();
+      this.server.closeAllConnections();
+      await Promise.all([stopped, ...gone]);
+      this.sockets.clear();
+    })();
+    return this.closing;
+  }
+
+  // ---- request handling ----
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.handle(req, res).catch((err: unknown) => {
+      if (res.headersSent || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      const body = JSON.stringify({ error: `fake-coze internal error: ${String(err)}` });
+      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake-coze.invalid');
+    if (url.pathname.startsWith('/__fake/')) return this.handleControl(req, res, url);
+
+    this.inflight.add(res);
+    res.on('close', () => this.inflight.delete(res));
+    const rec = this.record(req, url);
+    const body = await readBody(req);
+    if (body === undefined) return; // the client left while sending
+    if (body.value !== undefined) rec.body = body.value;
+    rec.stream = rec.endpoint === 'chat' && isRecord(body.value) && body.value.stream === true;
+
+    // Faults stand for gateways and networks: they act before Coze's own auth and validation.
+    const fault = this.faults.take('request', rec.endpoint, rec.stream);
+    if (fault) rec.fault = fault.kind;
+    if (this.behavior.latencyMs > 0) await this.timers.sleep(this.behavior.latencyMs);
+    if (res.destroyed) return;
+    if (fault) return this.applyRequestFault(fault, req, res, rec);
+
+    if (rec.endpoint === 'other') return this.fail(res, rec, 4200, `not found: ${req.method ?? ''} ${url.pathname}`, 404);
+    rec.auth = this.authenticate(req);
+    // coze-api.md trap: auth errors come as HTTP 401 + {"code":4100}. 4101 comes with HTTP 200 here, so a client
+    // that trusts the HTTP status instead of the body code is caught.
+    if (rec.auth === 'missing' || rec.auth === 'invalid') return this.fail(res, rec, 4100, 'authentication is invalid', 401);
+    if (rec.auth === 'forbidden') {
+      return this.fail(res, rec, 4101, 'The token you entered does not have permission for this operation. Check the token scope and region.');
+    }
+
+    switch (rec.endpoint) {
+      case 'chat':
+        return this.handleChat(res, rec, url, body);
+      case 'retrieve':
+        return this.withChat(res, rec, url.searchParams.get('conversation_id'), url.searchParams.get('chat_id'), (chat) =>
+          this.ok(res, rec, this.store.chatJson(chat)),
+        );
+      case 'list':
+        return this.withChat(res, rec, url.searchParams.get('conversation_id'), url.searchParams.get('chat_id'), (chat) =>
+          this.ok(res, rec, this.store.listMessages(chat)),
+        );
+      case 'cancel':
+        return this.handleCancel(res, rec, body);
+    }
+  }
+
+  private record(req: http.IncomingMessage, url: URL): RecordedRequest {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      startedAt: performance.now(),
+      endpoint: classify(req.method ?? 'GET', url.pathname),
+      stream: false,
+      hasAuthorization: headers.authorization !== undefined,
+    };
+    this.recorded.push(rec);
+    return rec;
+  }
+
+  private authenticate(req: http.IncomingMessage): AuthOutcome {
+    const header = req.headers.authorization;
+    if (!header) return 'missing';
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    const token = match?.[1];
+    if (!token) return 'invalid';
+    if (this.behavior.forbiddenTokens.includes(token)) return 'forbidden';
+    return this.acceptAnyToken || this.tokens.has(token) ? 'ok' : 'invalid';
+  }
+
+  private handleChat(res: http.ServerResponse, rec: RecordedRequest, url: URL, body: ParsedBody): void {
+    const b = body.value;
+    if (!body.json || !isRecord(b)) return this.fail(res, rec, 4000, 'invalid request: the body is not a valid json or chat request');
+    // Trap: conversation_id belongs in the query string. Coze ignores it in the body; so do we, but we note it.
+    if (b.conversation_id !== undefined) rec.conversationIdInBody = b.conversation_id;
+    if (typeof b.bot_id !== 'string' || b.bot_id === '') return this.fail(res, rec, 4000, 'invalid request: bot_id must be a non-empty string');
+    const botId = b.bot_id;
+    if (this.behavior.unpublishedBotIds.includes(botId)) {
+      return this.fail(
+        res,
+        rec,
+        4015,
+        `The bot_id ${botId} has not been published to the channel Agent As API. Publish the bot to the API channel and try again.`,
+      );
+    }
+    if (!/^\d+$/.test(botId)) return this.fail(res, rec, 4006, 'invalid bot_id: the bot does not exist');
+    if (typeof b.user_id !== 'string' || b.user_id === '') return this.fail(res, rec, 4000, 'invalid request: user_id must be a non-empty string');
+    const messages = b.additional_messages ?? [];
+    if (!Array.isArray(messages) || !messages.every((m) => isRecord(m) && typeof m.role === 'string')) {
+      return this.fail(res, rec, 4000, 'invalid request: additional_messages must be an array of messages');
+    }
+    if (messages.length > MAX_ADDITIONAL_MESSAGES) return this.fail(res, rec, 4004, 'additional_messages exceeds the limit of 100 items');
+    const metaData = b.meta_data ?? {};
+    if (!isValidMetaData(metaData)) return this.fail(res, rec, 4003, 'meta_data exceeds the limit (16 pairs, key ≤ 64, value ≤ 512 chars)');
+    const stream = b.stream === true;
+    if (!stream && b.auto_save_history === false) {
+      return this.fail(res, rec, 4007, 'auto_save_history must be true when stream is false');
+    }
+
+    const conversationId = url.searchParams.get('conversation_id');
+    let conversation = conversationId ? this.store.conversation(conversationId) : undefined;
+    if (conversationId && !conversation) return this.fail(res, rec, 4002, 'invalid conversation: conversation_id not found');
+    if (conversation && this.store.isBusy(conversation)) {
+      return this.fail(res, rec, 4016, 'Conversation occupied: another chat in this conversation is still in progress. Wait for it to finish or cancel it.');
+    }
+    conversation ??= this.store.createConversation();
+
+    // The question is the last user message (history comes first, chronologically).
+    const last = [...messages].reverse().find((m) => isRecord(m) && m.role === 'user') as Record<string, unknown> | undefined;
+    const question = typeof last?.content === 'string' ? last.content : last ? JSON.stringify(last.content ?? '') : '';
+    const chat = this.store.create({
+      conversation,
+      botId,
+      userId: b.user_id,
+      question,
+      stream,
+      behavior: structuredClone(this.behavior),
+      metaData,
+      conversationIdInBody: b.conversation_id,
+    });
+    rec.chatId = chat.id;
+    if (stream) return this.startStream(res, rec, chat);
+    this.store.setInProgress(chat);
+    this.store.scheduleCompletion(chat, chat.behavior.completeAfterMs);
+    this.ok(res, rec, this.store.chatJson(chat));
+  }
+
+  private startStream(res: http.ServerResponse, rec: RecordedRequest, chat: ChatRecord): void {
+    const logid = newLogId();
+    rec.status = 200;
+    rec.logid = logid;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-tt-logid': logid });
+    res.flushHeaders();
+    const fault = this.faults.take('stream', 'chat', true);
+    if (fault) rec.fault = fault.kind;
+    let gone = false;
+    res.on('close', () => {
+      gone = true;
+      // The client left (or the connection broke) before the end: stop writing, and let the run finish on the
+      // server's clock, as Coze does; a canceled or finished chat stays as it is.
+      if (!isFinal(chat.status) && this.store.get(chat.id) === chat) {
+        chat.clientDisconnected = !res.writableFinished;
+        this.store.scheduleCompletion(chat, chat.behavior.completeAfterMs);
+      }
+    });
+    const raw: RawWrite = (chunk) =>
+      new Promise<void>((resolve, reject) => {
+        if (gone) return reject(new Error('connection closed'));
+        const onClose = (): void => reject(new Error('connection closed'));
+        res.once('close', onClose);
+        res.write(chunk, (err) => {
+          res.off('close', onClose);
+          if (err) reject(err);
+          else resolve();
+        });
+      });
+    const plan: WritePlan =
+      fault?.kind === 'slow-drip'
+        ? { kind: 'drip', bytesPerWrite: fault.bytesPerWrite, intervalMs: fault.intervalMs }
+        : { kind: 'chunking', chunking: chat.behavior.chunking, seed: chat.behavior.seed };
+    void runStream(chat, this.store, {
+      writer: new SseWriter(raw, plan, this.timers),
+      timers: this.timers,
+      alive: () => !gone,
+      destroy: () => resetSocket(res.socket),
+      end: () => res.end(),
+    }, fault);
+  }
+
+  private handleCancel(res: http.ServerResponse, rec: RecordedRequest, body: ParsedBody): void {
+    const b = body.value;
+    if (!body.json || !isRecord(b)) return this.fail(res, rec, 4000, 'invalid request: the body is not valid json');
+    const conversationId = typeof b.conversation_id === 'string' ? b.conversation_id : null;
+    const chatId = typeof b.chat_id === 'string' ? b.chat_id : null;
+    this.withChat(res, rec, conversationId, chatId, (chat) => {
+      if (this.store.cancel(chat) === 'final') {
+        return this.fail(res, rec, 4104, `The chat cannot be canceled: it has already ended (status ${chat.status}).`);
+      }
+      this.ok(res, rec, this.store.chatJson(chat));
+    });
+  }
+
+  /** Looks the chat up by both ids: missing ids → 4000, unknown chat (or chat of another conversation) → 4200. */
+  private withChat(
+    res: http.ServerResponse,
+    rec: RecordedRequest,
+    conversationId: string | null,
+    chatId: string | null,
+    then: (chat: ChatRecord) => void,
+  ): void {
+    if (!conversationId || !chatId) return this.fail(res, rec, 4000, 'invalid request: conversation_id and chat_id are required');
+    rec.chatId = chatId;
+    const chat = this.store.find(conversationId, chatId);
+    if (!chat) return this.fail(res, rec, 4200, 'chat not found');
+    then(chat);
+  }
+
+  private applyRequestFault(fault: Fault, req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): void {
+    switch (fault.kind) {
+      case 'reset':
+        return resetSocket(req.socket);
+      case 'hang':
+        return; // Never answered: close() or reset() destroys the socket.
+      case 'json-error-for-stream':
+        return this.fail(res, rec, fault.code, fault.msg, fault.status ?? 200);
+      case 'http':
+        break;
+      default:
+        return; // stream-phase kinds are never taken here
+    }
+    const { status, body } = fault;
+    rec.status = status;
+    if (body === 'html') {
+      // A gateway's page: HTML, no logid (gateways don't add one).
+      const text = nginxPage(status);
+      res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(text), server: 'nginx' }).end(text);
+    } else if (body === 'empty') {
+      res.writeHead(status, { 'content-length': 0 }).end();
+    } else if (body === 'truncated-json') {
+      const logid = newLogId();
+      rec.logid = logid;
+      const full = JSON.stringify({ code: 0, msg: '', data: { id: this.ids.id(), conversation_id: this.ids.id(), status: 'in_progress' }, detail: { logid } });
+      const text = full.slice(0, Math.floor(full.length / 2));
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-tt-logid': logid }).end(text);
+    } else {
+      this.fail(res, rec, body.code, body.msg, status);
+    }
+  }
+
+  // ---- responses ----
+
+  /** A JSON answer: x-tt-logid header and the same value in detail.logid. */
+  private sendJson(res: http.ServerResponse, rec: RecordedRequest, status: number, payload: { code: number; msg: string; data?: unknown }): void {
+    if (res.destroyed) return;
+    const logid = newLogId();
+    const text = JSON.stringify({ ...payload, detail: { logid } });
+    rec.status = status;
+    rec.code = payload.code;
+    rec.logid = logid;
+    res
+      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-tt-logid': logid })
+      .end(text);
+  }
+
+  private ok(res: http.ServerResponse, rec: RecordedRequest, data: unknown): void {
+    this.sendJson(res, rec, 200, { code: 0, msg: '', data });
+  }
+
+  /** Business errors come with HTTP 200 unless told otherwise (coze-api.md: always read the body code). */
+  private fail(res: http.ServerResponse, rec: RecordedRequest, code: number, msg: string, status = 200): void {
+    this.sendJson(res, rec, status, { code, msg });
+  }
+
+  // ---- control API (no auth, no logid, not recorded) ----
+
+  private async handleControl(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) return;
+    const reply = (status: number, value: unknown): void => {
+      const text = JSON.stringify(value);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+    };
+    if (!body.json) return reply(400, { error: 'body must be JSON' });
+    switch (`${req.method ?? ''} ${url.pathname}`) {
+      case 'POST /__fake/behavior': {
+        const problem = validateBehaviorPatch(body.value ?? {});
+        if (problem) return reply(400, { error: problem });
+        this.setBehavior((body.value ?? {}) as BehaviorPatch);
+        return reply(200, { ok: true, behavior: this.behavior });
+      }
+      case 'GET /__fake/behavior':
+        return reply(200, this.behavior);
+      case 'POST /__fake/faults': {
+        const list: unknown[] = Array.isArray(body.value) ? body.value : [body.value];
+        for (const f of list) {
+          const problem = validateFault(f);
+          if (problem) return reply(400, { error: problem });
+        }
+        for (const f of list) this.faults.add(f as Fault);
+        return reply(200, { ok: true, queued: list.length });
+      }
+      case 'POST /__fake/reset':
+        this.reset();
+        return reply(200, { ok: true });
+      case 'GET /__fake/requests':
+        return reply(200, this.recorded.map(redact));
+      case 'GET /__fake/chats':
+        return reply(200, this.chats);
+      default:
+        return reply(404, { error: `unknown control endpoint ${req.method ?? ''} ${url.pathname}` });
+    }
+  }
+}
+
+function classify(method: string, path: string): Endpoint {
+  const readable = method === 'GET' || method === 'POST';
+  if (path === '/v3/chat' && method === 'POST') return 'chat';
+  // The docs say GET; coze-js and coze-py send POST with the same query: accept both.
+  if (path === '/v3/chat/retrieve' && readable) return 'retrieve';
+  if (path === '/v3/chat/message/list' && readable) return 'list';
+  if (path === '/v3/chat/cancel' && method === 'POST') return 'cancel';
+  return 'other';
+}
+
+/** Reads the whole body. undefined when the client went away first. */
+function readBody(req: http.IncomingMessage): Promise<ParsedBody | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (size > BODY_LIMIT) return resolve({ value: `<${size} bytes: over the 15 MB limit>`, json: false });
+      if (text.length === 0) return resolve({ json: true });
+      try {
+        resolve({ value: JSON.parse(text) as unknown, json: true });
+      } catch {
+        resolve({ value: text, json: false });
+      }
+    });
+    req.on('error', () => resolve(undefined));
+    req.on('close', () => {
+      if (!req.complete) resolve(undefined);
+    });
+  });
+}
+
+function isValidMetaData(v: unknown): v is Record<string, string> {
+  if (!isRecord(v)) return false;
+  const entries = Object.entries(v);
+  return entries.length <= 16 && entries.every(([k, x]) => k.length <= 64 && typeof x === 'string' && x.length <= 512);
+}
+
+/** A TCP RST when possible (the client sees ECONNRESET); TLS sockets can't do that and are just destroyed. */
+function resetSocket(socket: Socket | null): void {
+  if (!socket) return;
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+function nginxPage(status: number): string {
+  const title = `${status} ${http.STATUS_CODES[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/** Control API copy of a request: the Authorization value never leaves the process. */
+function redact(rec: RecordedRequest): RecordedRequest {
+  const headers = { ...rec.headers };
+  if (headers.authorization !== undefined) headers.authorization = '[redacted]';
+  return { ...rec, headers };
+}
