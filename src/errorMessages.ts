@@ -42,7 +42,7 @@ function withFacts(message: string, code: number | undefined, logId: string | un
 
 /** Coze's own `msg`, when the client recorded one; it is server text, so it is trimmed and shortened. */
 function cozeMsg(error: CozeError): string {
-  const raw = (error as CozeError & { cozeMessage?: string }).cozeMessage ?? error.lastError?.msg ?? '';
+  const raw = error.cozeMessage ?? error.lastError?.msg ?? '';
   const text = raw.replace(/\s+/g, ' ').trim();
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
@@ -67,7 +67,7 @@ export function describeCozeError(error: CozeError, settings: AskCozeSettings): 
     case 'timeout':
       return make(
         'error',
-        vscode.l10n.t('Coze did not answer in time ({0}).', error.message.replace(/^.*?:\s*/, '')) ,
+        vscode.l10n.t('Coze did not answer in time.') + ` ${error.message}`,
         ['retry', 'openSettings', 'openLog'],
       );
     case 'network':

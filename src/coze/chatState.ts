@@ -1,0 +1,145 @@
+// What both flows (poll and stream) share: the request that starts a chat, what is known about the chat so
+// far, progress reports, and the errors for the final statuses that are not "completed".
+
+import { AnswerBuilder } from './answerBuilder';
+import { CozeError, shortMsg } from './errors';
+import type { AskProgress, ChatStatus, CozeAnswer, CozeUsage } from './types';
+import type { AskScope } from './timing';
+import { isRecord, type ApiRequest, type Transport } from './transport';
+
+export interface FlowContext {
+  transport: Transport;
+  scope: AskScope;
+  state: ChatState;
+  question: string;
+  botId: string;
+  userId: string;
+  /** The conversation to continue, if any. */
+  conversationId: string | undefined;
+  pollIntervalMs: number;
+  onProgress: ((p: AskProgress) => void) | undefined;
+}
+
+/** Every one of these ends the wait (coze-js polls forever on `canceled`, coze-go stops only on `completed`). */
+const FINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'requires_action', 'canceled']);
+const STATUSES: ReadonlySet<string> = new Set(['created', 'in_progress', ...FINAL]);
+
+export function isFinal(status: ChatStatus | undefined): boolean {
+  return status !== undefined && FINAL.has(status);
+}
+
+export class ChatState {
+  conversationId: string | undefined;
+  chatId: string | undefined;
+  status: ChatStatus | undefined;
+  usage: CozeUsage | undefined;
+  lastError: { code: number; msg: string } | undefined;
+  readonly answers = new AnswerBuilder();
+
+  constructor(requestedConversationId: string | undefined) {
+    this.conversationId = requestedConversationId;
+  }
+
+  /** Takes ids, status, usage and last_error from a Chat object. Coze's conversation id is authoritative. */
+  noteChat(chat: unknown): void {
+    if (!isRecord(chat)) return;
+    if (typeof chat.id === 'string' && chat.id) this.chatId = chat.id;
+    if (typeof chat.conversation_id === 'string' && chat.conversation_id) this.conversationId = chat.conversation_id;
+    if (typeof chat.status === 'string' && STATUSES.has(chat.status)) this.status = chat.status as ChatStatus;
+    const usage = toUsage(chat.usage);
+    if (usage) this.usage = usage;
+    const le = chat.last_error;
+    if (isRecord(le) && typeof le.code === 'number' && le.code !== 0) {
+      this.lastError = { code: le.code, msg: typeof le.msg === 'string' ? le.msg : '' };
+    }
+  }
+
+  /** True when the chat exists on Coze and may still be running: worth a POST /v3/chat/cancel. */
+  get mayBeRunning(): boolean {
+    return this.chatId !== undefined && this.conversationId !== undefined && !isFinal(this.status);
+  }
+
+  answer(): CozeAnswer {
+    const a: CozeAnswer = {
+      text: this.answers.text,
+      answers: this.answers.answers,
+      followUps: [...this.answers.followUps],
+      conversationId: this.conversationId ?? '',
+      chatId: this.chatId ?? '',
+    };
+    if (this.usage) a.usage = this.usage;
+    return a;
+  }
+
+  /** The facts an error should carry. */
+  context(): { partialText: string; conversationId?: string; chatId?: string } {
+    const c: { partialText: string; conversationId?: string; chatId?: string } = { partialText: this.answers.text };
+    if (this.conversationId) c.conversationId = this.conversationId;
+    if (this.chatId) c.chatId = this.chatId;
+    return c;
+  }
+}
+
+/** POST /v3/chat. conversation_id goes in the QUERY string: Coze ignores it in the body (coze-api.md). */
+export function startChatRequest(ctx: FlowContext, stream: boolean): ApiRequest {
+  return {
+    method: 'POST',
+    path: '/v3/chat',
+    query: { conversation_id: ctx.conversationId },
+    // An error before streaming still comes as JSON (coze-api.md trap): accept both.
+    accept: stream ? 'text/event-stream, application/json' : 'application/json',
+    body: {
+      bot_id: ctx.botId, // a string: a JSON number gets 4000 (and loses precision beyond 2^53)
+      user_id: ctx.userId,
+      stream,
+      auto_save_history: true, // must be true when stream is false (else 4007)
+      additional_messages: [{ role: 'user', type: 'question', content: ctx.question, content_type: 'text' }],
+    },
+  };
+}
+
+export function reportProgress(ctx: FlowContext): void {
+  const cb = ctx.onProgress;
+  if (!cb) return;
+  const s = ctx.state;
+  const p: AskProgress = { status: s.status ?? 'created', elapsedMs: ctx.scope.elapsedMs(), text: s.answers.text };
+  if (s.conversationId) p.conversationId = s.conversationId;
+  if (s.chatId) p.chatId = s.chatId;
+  try {
+    cb(p);
+  } catch {
+    // A throwing progress callback must not break the question.
+  }
+}
+
+/** The error for a final status other than `completed`. */
+export function finalStatusError(state: ChatState): CozeError {
+  const ctx = state.context();
+  switch (state.status) {
+    case 'failed': {
+      const le = state.lastError;
+      const detail = le ? ` (code ${le.code}${le.msg ? `: ${shortMsg(le.msg)}` : ''})` : '';
+      return new CozeError('chat-failed', `The Coze bot failed to answer${detail}.`, {
+        ...ctx,
+        ...(le ? { code: le.code, lastError: le } : {}),
+        retryable: true,
+      });
+    }
+    case 'requires_action':
+      return new CozeError(
+        'requires-action',
+        'The Coze bot is waiting for tool outputs (requires_action), which this client does not provide.',
+        ctx,
+      );
+    case 'canceled':
+      return new CozeError('canceled', 'The chat was canceled on the Coze side.', ctx);
+    default:
+      return new CozeError('protocol', `Coze ended the chat with an unexpected status ${String(state.status)}.`, ctx);
+  }
+}
+
+function toUsage(u: unknown): CozeUsage | undefined {
+  if (!isRecord(u)) return undefined;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return { tokenCount: n(u.token_count), outputCount: n(u.output_count), inputCount: n(u.input_count) };
+}

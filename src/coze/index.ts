@@ -1,0 +1,19 @@
+// The Coze client's public surface. The extension loads this folder as its own bundle (dist/coze.js, built
+// from this file) the first time a question is asked; everything a caller needs is exported here.
+// Plain Node: nothing in src/coze imports 'vscode'.
+
+export { CozeClient } from './client';
+export { CozeError, isCozeError, type CozeErrorInit } from './errors';
+export { SseParser, parseSse, isDoneData, type SseEvent } from './sse';
+export { RateLimiter, type LimiterClock } from './rateLimiter';
+export type {
+  AskOptions,
+  AskProgress,
+  ChatStatus,
+  CozeAnswer,
+  CozeClientOptions,
+  CozeErrorKind,
+  CozeUsage,
+  RequestLogEntry,
+  ResponseMode,
+} from './types';

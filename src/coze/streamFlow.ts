@@ -1,0 +1,163 @@
+// The stream flow: POST /v3/chat with stream:true and read the Server-Sent Events as they come.
+//
+// Coze traps (coze-api.md "Streaming"):
+// - an error before streaming comes back as an ordinary application/json body although a stream was asked:
+//   the content type is checked before any SSE parsing;
+// - `done` may be missing (Coze Studio): the stream also ends cleanly on conversation.chat.completed + EOF;
+// - no event announces `canceled`, and a stream can end early: when it ends without a final chat event, one
+//   GET /v3/chat/retrieve says how the chat really ended (one extra call, only on this unusual path);
+// - once an event has arrived the request is never retried: a retry would start a second chat and the answer
+//   would restart. A stream that fails before its first byte may be retried.
+
+import { addMessages } from './answerBuilder';
+import { finalStatusError, isFinal, reportProgress, startChatRequest, type FlowContext } from './chatState';
+import { CozeError } from './errors';
+import { SseParser, isDoneData, type SseEvent } from './sse';
+import { doNotRetry, httpError, isRecord, type ApiResponse } from './transport';
+import type { ChatStatus, CozeAnswer } from './types';
+
+/** After conversation.chat.completed, how long to wait for `done`/EOF before closing the stream ourselves. */
+const TAIL_GRACE_MS = 1000;
+
+export async function askByStreaming(ctx: FlowContext): Promise<CozeAnswer> {
+  const ended = await ctx.transport.call(startChatRequest(ctx, true), ctx.scope.signal, (res) => readStream(ctx, res));
+  if (ended === 'final') return ctx.state.answer();
+  return settleUnfinishedStream(ctx);
+}
+
+type StreamEnd = 'final' | 'unfinished';
+
+async function readStream(ctx: FlowContext, res: ApiResponse): Promise<StreamEnd> {
+  const { state, transport } = ctx;
+  if (!/^text\/event-stream\b/i.test(res.contentType)) {
+    // The JSON error body of a stream request (auth, bad params, busy...): an api error, retried by code.
+    await transport.readCozeJson(res);
+    throw new CozeError('protocol', 'Coze answered a stream request with JSON instead of a stream.', { logId: res.logId });
+  }
+  if (res.status !== 200) throw httpError(res, 'unexpected');
+
+  const parser = new SseParser();
+  let gotBytes = false;
+  let tailTimer: ReturnType<typeof setTimeout> | undefined;
+  let tailClosed = false;
+  let done = false;
+
+  const handle = (ev: SseEvent): void => {
+    switch (ev.event) {
+      case 'conversation.chat.created':
+      case 'conversation.chat.in_progress':
+        state.noteChat(parseData(ev));
+        reportProgress(ctx);
+        return;
+      case 'conversation.message.delta': {
+        const m = parseData(ev);
+        noteMessageIds(ctx, m);
+        if (state.answers.delta(m)) reportProgress(ctx);
+        return;
+      }
+      case 'conversation.message.completed': {
+        const m = parseData(ev);
+        noteMessageIds(ctx, m);
+        if (state.answers.completed(m)) reportProgress(ctx);
+        return;
+      }
+      case 'conversation.chat.completed':
+      case 'conversation.chat.failed':
+      case 'conversation.chat.requires_action':
+      case 'conversation.chat.canceled': {
+        state.noteChat(parseData(ev));
+        // The event name is what counts, even if its data forgot the status.
+        state.status = ev.event.slice('conversation.chat.'.length) as ChatStatus;
+        if (state.status !== 'completed') throw finalStatusError(state);
+        reportProgress(ctx);
+        // Trailing events (done) normally follow at once; don't let a server that keeps the connection open
+        // hold the answer until the body timeout.
+        tailTimer ??= setTimeout(() => {
+          tailClosed = true;
+          res.body.destroy();
+        }, Math.min(TAIL_GRACE_MS, transport.requestTimeoutMs));
+        return;
+      }
+      case 'error': {
+        const d = parseData(ev);
+        const code = typeof d.code === 'number' ? d.code : undefined;
+        if (code !== undefined && code !== 0) throw transport.apiError(code, d.msg, res.logId, res.status);
+        const msg = typeof d.msg === 'string' && d.msg ? `: ${d.msg}` : '';
+        throw new CozeError('api', transport.redact(`Coze reported an error in the stream${msg}.`), { logId: res.logId });
+      }
+      case 'done':
+        if (isDoneData(ev.data)) done = true;
+        return;
+      default:
+        // conversation.audio.delta, future events: not part of a text answer.
+        return;
+    }
+  };
+
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      gotBytes = true;
+      for (const ev of parser.push(chunk)) {
+        handle(ev);
+        if (done) break;
+      }
+      if (done) break; // leaving the loop closes the body
+    }
+    if (!done) for (const ev of parser.end()) handle(ev);
+  } catch (e) {
+    if (tailClosed && isFinal(state.status)) return 'final';
+    if (ctx.scope.signal.aborted) throw e; // the transport turns it into the timeout/canceled reason
+    const err = e instanceof CozeError ? e : transport.classify(e, { beforeData: !gotBytes, idempotent: false });
+    // Events arrived: a retry would start another chat (and the user would see the answer restart).
+    if (gotBytes) doNotRetry(err);
+    throw err;
+  } finally {
+    if (tailTimer !== undefined) clearTimeout(tailTimer);
+  }
+  if (!gotBytes) {
+    throw new CozeError('protocol', 'Coze sent an empty stream.', { logId: res.logId });
+  }
+  return state.status === 'completed' ? 'final' : 'unfinished';
+}
+
+/** The stream ended (done or EOF) without a final chat event: ask Coze how the chat ended. */
+async function settleUnfinishedStream(ctx: FlowContext): Promise<CozeAnswer> {
+  const { state, transport, scope } = ctx;
+  const protocolError = () =>
+    new CozeError('protocol', 'The Coze stream ended before the answer was complete.', state.context());
+  if (!state.mayBeRunning) throw protocolError();
+  const polled = await transport.json<unknown>(
+    { method: 'GET', path: '/v3/chat/retrieve', query: { conversation_id: state.conversationId, chat_id: state.chatId } },
+    scope.signal,
+  );
+  state.noteChat(polled.data);
+  if (!isFinal(state.status)) throw protocolError();
+  if (state.status !== 'completed') throw finalStatusError(state);
+  // Completed although the stream missed the end: the message list has the whole answer.
+  const list = await transport.json<unknown>(
+    { method: 'GET', path: '/v3/chat/message/list', query: { conversation_id: state.conversationId, chat_id: state.chatId } },
+    scope.signal,
+  );
+  if (!Array.isArray(list.data)) throw protocolError();
+  state.answers.followUps.length = 0;
+  addMessages(state.answers, list.data);
+  return state.answer();
+}
+
+function parseData(ev: SseEvent): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(ev.data);
+  } catch {
+    throw new CozeError('protocol', `Coze sent an unreadable stream event (${ev.event || 'unnamed'}).`);
+  }
+  if (!isRecord(v)) throw new CozeError('protocol', `Coze sent an unexpected stream event (${ev.event || 'unnamed'}).`);
+  return v;
+}
+
+/** Deltas carry chat_id and conversation_id too: useful if chat.created was missed. */
+function noteMessageIds(ctx: FlowContext, m: Record<string, unknown>): void {
+  const s = ctx.state;
+  if (!s.chatId && typeof m.chat_id === 'string' && m.chat_id) s.chatId = m.chat_id;
+  if (!s.conversationId && typeof m.conversation_id === 'string' && m.conversation_id) s.conversationId = m.conversation_id;
+}
