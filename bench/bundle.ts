@@ -1,0 +1,175 @@
+// Section 4: what the extension ships and what activation pays. Sizes of the esbuild outputs, and require() /
+// activate() times measured in fresh Node processes (loadProbe.js), so each load compiles from scratch.
+//
+// Two builds are measured: dist/ as `npm run build` left it (not minified, linked source maps), and a minified
+// copy built here into a temporary folder with the options `node esbuild.mjs --production` uses (minify, no
+// source maps), because that is what the .vsix ships. Entry points follow the dist/ layout: extension.js from
+// src/extension.ts, coze.js from src/coze/index.ts, webview/X.js from src/webview/X.ts.
+
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { median, min } from './table';
+
+export interface BundleFile {
+  /** Path relative to the build folder, e.g. extension.js, webview/answer.js. */
+  file: string;
+  bytes: number;
+}
+
+export interface LoadTimes {
+  file: string;
+  requireMs: number[];
+  activateMs: number[];
+  activateError?: string;
+  cozeLoaded?: boolean;
+  undiciLoaded?: boolean;
+  error?: string;
+}
+
+export interface BuildResult {
+  label: 'dist (npm run build)' | 'minified (--production options)';
+  files: BundleFile[];
+  loads: LoadTimes[];
+  error?: string;
+}
+
+export interface BundleSectionResult {
+  builds: BuildResult[];
+  vsix?: BundleFile;
+}
+
+export async function runBundleSection(root: string, opts: { processes: number }): Promise<BundleSectionResult> {
+  const dist = path.join(root, 'dist');
+  const builds: BuildResult[] = [];
+  builds.push(await measureBuild('dist (npm run build)', dist, opts.processes));
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ask-coze-bench-'));
+  try {
+    await buildMinified(root, dist, tmp);
+    builds.push(await measureBuild('minified (--production options)', tmp, opts.processes));
+  } catch (e) {
+    builds.push({ label: 'minified (--production options)', files: [], loads: [], error: e instanceof Error ? e.message.slice(0, 300) : String(e) });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const result: BundleSectionResult = { builds };
+  const vsixPath = path.join(root, 'ask-coze-0.1.0.vsix');
+  if (fs.existsSync(vsixPath)) result.vsix = { file: 'ask-coze-0.1.0.vsix', bytes: fs.statSync(vsixPath).size };
+  return result;
+}
+
+function listJs(dir: string): BundleFile[] {
+  const files: BundleFile[] = [];
+  for (const f of ['extension.js', 'coze.js']) {
+    const p = path.join(dir, f);
+    if (fs.existsSync(p)) files.push({ file: f, bytes: fs.statSync(p).size });
+  }
+  const webviewDir = path.join(dir, 'webview');
+  if (fs.existsSync(webviewDir)) {
+    for (const f of fs.readdirSync(webviewDir).filter((n) => n.endsWith('.js')).sort()) {
+      files.push({ file: `webview/${f}`, bytes: fs.statSync(path.join(webviewDir, f)).size });
+    }
+  }
+  return files;
+}
+
+/** Same options as esbuild.mjs with --production: minified, no source maps, undici only in coze.js. */
+async function buildMinified(root: string, dist: string, outdir: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'silent', legalComments: 'none', absWorkingDir: root } as const;
+  const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' } as const;
+  const webviews: Record<string, string> = {};
+  const webviewDir = path.join(dist, 'webview');
+  if (fs.existsSync(webviewDir)) {
+    for (const f of fs.readdirSync(webviewDir).filter((n) => n.endsWith('.js'))) {
+      const name = f.slice(0, -3);
+      const src = path.join('src', 'webview', `${name}.ts`);
+      if (fs.existsSync(path.join(root, src))) webviews[`webview/${name}`] = src;
+    }
+  }
+  await Promise.all([
+    esbuild.build({ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode', './coze.js'] }),
+    esbuild.build({ ...node, entryPoints: { coze: 'src/coze/index.ts' }, outdir, external: ['vscode'] }),
+    Object.keys(webviews).length
+      ? esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: webviews, outdir })
+      : Promise.resolve(),
+  ]);
+}
+
+async function measureBuild(label: BuildResult['label'], dir: string, processes: number): Promise<BuildResult> {
+  const probe = path.join(__dirname, 'loadProbe.js');
+  const loads: LoadTimes[] = [];
+  for (const [file, activate] of [
+    ['extension.js', true],
+    ['coze.js', false],
+  ] as const) {
+    const target = path.join(dir, file);
+    const lt: LoadTimes = { file, requireMs: [], activateMs: [] };
+    loads.push(lt);
+    if (!fs.existsSync(target)) {
+      lt.error = 'not built';
+      continue;
+    }
+    // One extra process first: the OS file cache, not Node, should be warm for the measured ones.
+    for (let i = -1; i < processes; i++) {
+      let out: Record<string, unknown>;
+      try {
+        out = await runProbe(probe, target, activate);
+      } catch (e) {
+        lt.error = e instanceof Error ? e.message.slice(0, 200) : String(e);
+        break;
+      }
+      if (i < 0) continue;
+      if (typeof out.requireMs === 'number') lt.requireMs.push(out.requireMs);
+      if (typeof out.activateMs === 'number') lt.activateMs.push(out.activateMs);
+      if (typeof out.activateError === 'string') lt.activateError = out.activateError;
+      if (typeof out.cozeLoaded === 'boolean') lt.cozeLoaded = (lt.cozeLoaded ?? false) || out.cozeLoaded;
+      if (typeof out.undiciLoaded === 'boolean') lt.undiciLoaded = (lt.undiciLoaded ?? false) || out.undiciLoaded;
+    }
+  }
+  return { label, files: listJs(dir), loads };
+}
+
+/** Top-level exports of the vscode module (namespaces, classes, enums...), from @types/vscode. */
+function vscodeExportNames(): string {
+  try {
+    const dts = fs.readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
+    const names = new Set<string>();
+    for (const m of dts.matchAll(/^\texport (?:namespace|class|enum|const|let|var|function) ([A-Za-z_$][\w$]*)/gm)) names.add(m[1]!);
+    return [...names].join(',');
+  } catch {
+    return ''; // the probe falls back to a short list
+  }
+}
+
+let names: string | undefined;
+
+function runProbe(probe: string, target: string, activate: boolean): Promise<Record<string, unknown>> {
+  const args = [probe, target, ...(activate ? ['--activate'] : [])];
+  names ??= vscodeExportNames();
+  const env = { ...process.env, ASK_COZE_VSCODE_NAMES: names };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { timeout: 20_000, env }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${err.message.split('\n')[0]} ${stderr.slice(0, 200)}`));
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        reject(new Error(`load probe printed no JSON: ${stdout.slice(0, 200)} ${stderr.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+export function loadSummary(lt: LoadTimes): { requireMs?: { median: number; min: number }; activateMs?: { median: number; min: number } } {
+  const r = (xs: number[]) => (xs.length ? { median: Math.round(median(xs) * 10) / 10, min: Math.round(min(xs) * 10) / 10 } : undefined);
+  const out: { requireMs?: { median: number; min: number }; activateMs?: { median: number; min: number } } = {};
+  const req = r(lt.requireMs);
+  const act = r(lt.activateMs);
+  if (req) out.requireMs = req;
+  if (act) out.activateMs = act;
+  return out;
+}

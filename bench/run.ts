@@ -1,0 +1,362 @@
+// npm run bench: performance figures of Ask Coze against the fake Coze server on 127.0.0.1.
+// Times are printed, never asserted; the process exits 1 only when a correctness check fails (wrong answer text).
+//
+// What the figures mean:
+// 1. Streaming (fake in a child process, 1,000,000-byte answer in 10,000 deltas of 80 code points / 100 bytes,
+//    no pause between deltas; 1 warm-up round, then N rounds; median and min). Run twice: "per event" (the fake
+//    writes each event to the socket and waits for it, as a live server does: the fake is the bottleneck) and
+//    "16 KB writes" (cuts fall inside lines and UTF-8 characters; the client's own cost shows):
+//    - first text: from the call to the first answer text. raw = a plain undici request() of the same
+//      POST /v3/chat, draining the body without parsing: "first byte" is its first body chunk, "first text" the
+//      chunk holding the first delta event. raw is the floor; "over raw" is our (or the SDK's) cost above it.
+//    - total: to the final answer (raw: body fully drained). answer MB/s = 1,000,000 bytes / total.
+//    - ok: the text equals the fake's answer byte for byte (checked outside the timing).
+// 2. Poll mode (in-process fake; the chat completes completeAfterMs after creation): "after completion" =
+//    answer in hand minus (POST /v3/chat arrival + completeAfterMs); calls per question counted from
+//    fake.requests by endpoint. Coze's free plan allows 500 calls in total: every poll is one.
+// 3. Rate limiter: 10 concurrent questions through one client with minIntervalMs 50; gaps between consecutive
+//    request arrivals at the fake (fake.requests[].startedAt), and, to tell the limiter from the event loop,
+//    between the limiter's grants and between the client's dispatches to undici. Grants must be >= 50 ms apart;
+//    dispatches and arrivals can come a little closer (a continuation delayed by other work, a new connection).
+// 4. Bundle: file sizes of the esbuild outputs, as built (dist/) and minified as --production does (what the
+//    .vsix ships), and the .vsix if packaged; require() of extension.js (+ activate() with a stubbed vscode
+//    module) and of coze.js, each in fresh Node processes, median.
+//    "coze.js at activation" must be "no": the client (with undici) loads on the first question.
+// 5. Memory: V8 heap used after a full GC before and after section 1 (modules loaded beforehand), and the peak
+//    sampled every 10 ms during each variant (uncollected garbage included).
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { FakeCozeServer } from '../test/fake-coze/server';
+import { loadSummary, runBundleSection, type BundleSectionResult } from './bundle';
+import { runLimiterSection, runPollSection, type LimiterScenario, type PollSectionResult } from './poll';
+import { RemoteFake } from './remoteFake';
+import { ANSWER_BYTES, DELTAS, errText, runStreamSection, type StreamSectionResult, type VariantResult } from './stream';
+import { bytes, max, mb, median, min, ms, printTable, round, stats, type Cell } from './table';
+
+const STREAM_CONFIGS: Array<{ label: string; chunking: 'event' | { bytes: number } }> = [
+  { label: 'per event (10,000 writes)', chunking: 'event' },
+  { label: '16 KB writes', chunking: { bytes: 16384 } },
+];
+
+const TOKEN = 'pat_test_token';
+const ROOT = path.resolve(__dirname, '..', '..');
+const STREAM_ROUNDS = 5;
+const POLL_RUNS = 3;
+const LOAD_PROCESSES = 7;
+
+function heapAfterGc(): number {
+  const gc = (global as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+  return getHeapStatistics().used_heap_size;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const failures: string[] = [];
+  const log = (s: string) => console.log(s);
+  console.log(`Ask Coze bench — Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${os.platform()}`);
+
+  // ---- 1. streaming (and 5. memory around it) ----
+  // Load the SDK first, so that "retained" below is what the streaming left behind, not module code.
+  await import('@coze/api').catch(() => undefined);
+  const heapBefore = heapAfterGc();
+  const streams: Array<StreamSectionResult & { label: string }> = [];
+  const remote = await RemoteFake.start(TOKEN);
+  try {
+    for (const c of STREAM_CONFIGS) {
+      const r = await runStreamSection(remote, TOKEN, { rounds: STREAM_ROUNDS, warmups: 1, chunking: c.chunking, log });
+      streams.push({ ...r, label: c.label });
+    }
+  } catch (e) {
+    failures.push(`streaming section failed: ${errText(e)}`);
+  } finally {
+    await remote.close();
+  }
+  const heapAfter = heapAfterGc();
+  for (const s of streams) {
+    printStream(s);
+    failures.push(...s.answerCheck.failures);
+  }
+
+  // ---- 2 and 3. poll mode and rate limiter, in-process fake ----
+  let poll: PollSectionResult | undefined;
+  let limiter: { scenarios: LimiterScenario[]; failures: string[] } | undefined;
+  const fake = await FakeCozeServer.start({ tokens: [TOKEN] });
+  try {
+    poll = await runPollSection(fake, TOKEN, { runs: POLL_RUNS, completeAfterMs: 300 });
+    printPoll(poll);
+    failures.push(...poll.failures);
+    limiter = await runLimiterSection(fake, TOKEN, { questions: 10, minIntervalMs: 50 });
+    printLimiter(limiter.scenarios, 50);
+    failures.push(...limiter.failures);
+  } catch (e) {
+    failures.push(`poll/limiter section failed: ${errText(e)}`);
+  } finally {
+    await fake.close();
+  }
+
+  // ---- 4. bundle ----
+  const bundle = await runBundleSection(ROOT, { processes: LOAD_PROCESSES });
+  printBundle(bundle);
+
+  // ---- 5. memory ----
+  const peaks = streams.flatMap((s) => s.variants.filter((v) => v.runs.length > 0).map((v) => ({ v, label: s.label })));
+  printTable(
+    '5. Memory (V8 heap used; after full GC unless "peak")',
+    ['when', 'heap used'],
+    [
+      ['before streaming section', mb(heapBefore)],
+      ...peaks.map(({ v, label }): Cell[] => [`peak, ${variantName(v)}, ${label}`, mb(v.peakHeap)]),
+      ['after streaming section', mb(heapAfter)],
+      ['retained (after - before)', `${((heapAfter - heapBefore) / 1024 / 1024).toFixed(2)} MiB`],
+    ],
+    [
+      (global as { gc?: unknown }).gc ? 'GC forced with --expose-gc.' : 'No --expose-gc: figures include garbage.',
+      'Peaks include garbage not yet collected and the 1 MB expected answer the bench holds.',
+    ],
+  );
+
+  // ---- summary ----
+  const summary = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    durationS: round((Date.now() - started) / 1000),
+    stream: streams.map((st) => ({
+      writes: st.label,
+      answerBytes: ANSWER_BYTES,
+      deltas: DELTAS,
+      wireBytes: st.wireBytes,
+      rounds: STREAM_ROUNDS,
+      variants: st.variants.map((v) => ({
+        variant: v.variant,
+        skipped: v.skipped,
+        firstTextMs: v.runs.length ? stats(v.runs.map((r) => r.firstText)) : undefined,
+        firstByteMs: v.variant === 'raw' && v.runs.length ? stats(v.runs.map((r) => r.firstByte ?? Number.NaN)) : undefined,
+        totalMs: v.runs.length ? stats(v.runs.map((r) => r.total)) : undefined,
+        answerMBps: v.runs.length ? round(ANSWER_BYTES / 1e6 / (median(v.runs.map((r) => r.total)) / 1000), 2) : undefined,
+        correct: v.variant === 'raw' ? undefined : v.runs.every((r) => r.correct),
+        peakHeapMiB: round(v.peakHeap / 1024 / 1024),
+      })),
+    })),
+    poll: poll && {
+      completeAfterMs: poll.completeAfterMs,
+      variants: poll.variants.map((v) => ({
+        label: v.label,
+        skipped: v.skipped,
+        afterCompletionMs: v.runs.length && !v.runs.some((r) => Number.isNaN(r.afterCompletion)) ? stats(v.runs.map((r) => r.afterCompletion)) : undefined,
+        callsPerQuestion: v.runs.length ? round(median(v.runs.map((r) => totalCalls(r.calls)))) : undefined,
+        calls: v.runs[0]?.calls,
+      })),
+    },
+    limiter: limiter?.scenarios.map((s) => ({
+      label: s.label,
+      requests: s.requests,
+      grantMinGapMs: round(min(s.grantGaps), 2),
+      dispatchMinGapMs: round(min(s.clientGaps), 2),
+      minGapMs: round(min(s.gaps), 2),
+      medianGapMs: round(median(s.gaps), 2),
+      spanMs: round(s.spanMs),
+    })),
+    bundle: {
+      vsixBytes: bundle.vsix?.bytes,
+      builds: bundle.builds.map((b) => ({
+        build: b.label,
+        error: b.error,
+        files: Object.fromEntries(b.files.map((f) => [f.file, f.bytes])),
+        loads: b.loads.map((l) => ({ file: l.file, ...loadSummary(l), cozeLoadedAtActivation: l.cozeLoaded, error: l.error ?? l.activateError })),
+      })),
+    },
+    memory: { heapBeforeMiB: round(heapBefore / 1048576, 2), heapAfterMiB: round(heapAfter / 1048576, 2) },
+    failures,
+  };
+  const outDir = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(summary, null, 1)}\n`);
+
+  console.log(`\nSummary written to ${path.relative(process.cwd(), path.join(outDir, 'latest.json')) || 'bench/results/latest.json'} (${summary.durationS} s).`);
+  if (failures.length) {
+    console.log('\nCORRECTNESS FAILURES:');
+    for (const f of failures) console.log(`  - ${f}`);
+    return 1;
+  }
+  console.log('All correctness checks passed.');
+  return 0;
+}
+
+function variantName(v: VariantResult): string {
+  return v.variant === 'raw' ? 'raw undici (floor)' : v.variant === 'ours' ? 'CozeClient stream' : '@coze/api chat.stream';
+}
+
+function totalCalls(c: Record<string, number>): number {
+  return Object.values(c).reduce((a, b) => a + b, 0);
+}
+
+function signed(v: number): string {
+  return `${v >= 0 ? '+' : '−'}${ms(Math.abs(v))}`;
+}
+
+function printStream(s: StreamSectionResult & { label: string }): void {
+  const raw = s.variants.find((v) => v.variant === 'raw')!;
+  const rawFirst = median(raw.runs.map((r) => r.firstText));
+  const rawTotal = median(raw.runs.map((r) => r.total));
+  const rows: Cell[][] = [];
+  const notes: string[] = [];
+  for (const v of s.variants) {
+    if (v.skipped || v.runs.length === 0) {
+      rows.push([variantName(v), '-', '-', '-', '-', '-', '-', '-', 'skipped']);
+      notes.push(`${variantName(v)} skipped: ${v.skipped ?? 'no runs'}`);
+      continue;
+    }
+    const first = v.runs.map((r) => r.firstText);
+    const total = v.runs.map((r) => r.total);
+    const isRaw = v.variant === 'raw';
+    rows.push([
+      variantName(v),
+      ms(median(first)),
+      ms(min(first)),
+      isRaw ? '(floor)' : signed(median(first) - rawFirst),
+      ms(median(total)),
+      ms(min(total)),
+      isRaw ? '(floor)' : signed(median(total) - rawTotal),
+      (ANSWER_BYTES / 1e6 / (median(total) / 1000)).toFixed(1),
+      isRaw ? 'n/a' : v.runs.every((r) => r.correct) ? 'yes' : 'NO',
+    ]);
+  }
+  notes.unshift(
+    `raw first byte: median ${ms(median(raw.runs.map((r) => r.firstByte ?? Number.NaN)))}, min ${ms(min(raw.runs.map((r) => r.firstByte ?? Number.NaN)))}; ` +
+      `${bytes(s.wireBytes)} on the wire for ${bytes(ANSWER_BYTES)} of answer (${DELTAS} deltas).`,
+    `fake's answer is the planned 1,000,000-byte text: ${s.answerCheck.fakeServesExpected ? 'yes' : 'NO'}; ok = client text === fake's answer.`,
+  );
+  const ours = s.variants.find((v) => v.variant === 'ours');
+  if (ours?.runs.length) notes.push(`CozeClient onProgress calls per answer: ${ours.runs[0]!.events ?? '-'}.`);
+  printTable(
+    `1. Streaming: 1 MB answer in ${DELTAS} deltas, fake writes ${s.label} (fake in a child process; ${raw.runs.length} rounds after 1 warm-up)`,
+    ['variant', 'first text med', 'min', 'over raw', 'total med', 'min', 'over raw', 'answer MB/s', 'ok'],
+    rows,
+    notes,
+  );
+}
+
+function printPoll(p: PollSectionResult): void {
+  const rows: Cell[][] = [];
+  const notes: string[] = [];
+  for (const v of p.variants) {
+    if (v.skipped || v.runs.length === 0) {
+      rows.push([v.label, '-', '-', '-', '-', '-', '-']);
+      notes.push(`${v.label} skipped: ${v.skipped ?? 'no runs'}`);
+      continue;
+    }
+    const after = v.runs.map((r) => r.afterCompletion);
+    const c = v.runs[0]!.calls;
+    const calls = v.runs.map((r) => totalCalls(r.calls));
+    rows.push([
+      v.label,
+      Number.isNaN(after[0]!) ? 'n/a' : ms(median(after)),
+      Number.isNaN(after[0]!) ? 'n/a' : ms(min(after)),
+      ms(median(v.runs.map((r) => r.total)), 0),
+      min(calls) === max(calls) ? String(calls[0]) : `${min(calls)}-${max(calls)}`,
+      `${c.chat ?? 0}/${c.retrieve ?? 0}/${c.list ?? 0}`,
+      v.label.startsWith('ours') ? (v.runs.every((r) => r.correct) ? 'yes' : 'NO') : v.runs.every((r) => r.correct) ? 'yes' : 'no',
+    ]);
+  }
+  const T = 10;
+  notes.push(
+    `A chat running ${T} s would cost ≈ 2 + ${T}/interval calls: poll 1 s ≈ ${2 + T}, poll 100 ms ≈ ${2 + T * 10}, stream 1 ` +
+      `→ the free plan's 500 calls last ≈ ${Math.floor(500 / (2 + T))}, ${Math.floor(500 / (2 + T * 10))} or 500 such questions.`,
+  );
+  notes.push('"after completion" = answer in hand − (POST /v3/chat arrival + completeAfterMs); up to ~1 ms is the fake\'s own timer lateness.');
+  printTable(
+    `2. Poll mode: chat completes ${p.completeAfterMs} ms after creation (${POLL_RUNS} runs each)`,
+    ['variant', 'after completion med', 'min', 'total med', 'calls/question', 'chat/retrieve/list', 'ok'],
+    rows,
+    notes,
+  );
+}
+
+function printLimiter(scenarios: LimiterScenario[], minIntervalMs: number): void {
+  printTable(
+    `3. Rate limiter: minIntervalMs ${minIntervalMs}, questions started at once (gaps between consecutive request starts)`,
+    ['scenario', 'requests', 'min grant gap', 'min dispatch gap', 'min arrival gap', 'median arrival', 'max arrival', 'span', `arrivals >= ${minIntervalMs}`, 'answers ok'],
+    scenarios.map((s) => [
+      s.label,
+      s.requests,
+      ms(min(s.grantGaps), 2),
+      ms(min(s.clientGaps), 2),
+      ms(min(s.gaps), 2),
+      ms(median(s.gaps), 2),
+      ms(max(s.gaps), 1),
+      ms(s.spanMs, 0),
+      min(s.gaps) >= minIntervalMs ? 'yes' : 'no',
+      s.correct ? 'yes' : 'NO',
+    ]),
+    [
+      'grant: the limiter lets a request go; dispatch: the client hands it to undici; arrival: fake.requests[].startedAt.',
+      'Grants are what the limiter controls; a request whose continuation waits behind other work on the event loop',
+      'leaves later, so the next one can arrive a little less than minIntervalMs after it.',
+    ],
+  );
+}
+
+function printBundle(b: BundleSectionResult): void {
+  const names = [...new Set(b.builds.flatMap((x) => x.files.map((f) => f.file)))];
+  const rows: Cell[][] = names.map((n) => [n, ...b.builds.map((x) => bytes(x.files.find((f) => f.file === n)?.bytes))]);
+  rows.push(['ask-coze-0.1.0.vsix', b.vsix ? bytes(b.vsix.bytes) : 'not packaged', '']);
+  const notes = b.builds.filter((x) => x.error).map((x) => `${x.label}: ${x.error}`);
+  printTable('4. Bundle sizes', ['file', ...b.builds.map((x) => x.label)], rows, notes);
+
+  const loadRows: Cell[][] = [];
+  const loadNotes: string[] = [];
+  for (const x of b.builds) {
+    for (const l of x.loads) {
+      const isExt = l.file === 'extension.js';
+      if (l.error) {
+        loadRows.push([l.file, x.label, '-', '-', '-', '-']);
+        loadNotes.push(`${l.file} (${x.label}): ${l.error}`);
+        continue;
+      }
+      loadRows.push([
+        l.file,
+        x.label,
+        ms(median(l.requireMs)),
+        ms(min(l.requireMs)),
+        isExt ? (l.activateMs.length ? ms(median(l.activateMs)) : 'failed') : 'n/a',
+        isExt ? (l.cozeLoaded || l.undiciLoaded ? 'YES' : 'no') : 'n/a',
+      ]);
+      if (l.activateError) loadNotes.push(`${l.file} (${x.label}): activate() with the stub threw: ${l.activateError}`);
+    }
+  }
+  loadNotes.push(
+    `Fresh Node process per figure (median of ${LOAD_PROCESSES}, after 1 unmeasured). 'vscode' is a stub, so activate() shows only the extension's own work.`,
+  );
+  printTable('4. Load time', ['bundle', 'build', 'require med', 'min', 'activate med', 'coze/undici loaded at activation'], loadRows, loadNotes);
+}
+
+function respawnWithGc(): boolean {
+  if ((global as { gc?: unknown }).gc || process.env.ASK_COZE_BENCH_CHILD) return false;
+  const r = spawnSync(process.execPath, ['--expose-gc', __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, ASK_COZE_BENCH_CHILD: '1' },
+  });
+  process.exitCode = r.status ?? 1;
+  return true;
+}
+
+if (!respawnWithGc()) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error('bench failed:', e);
+      process.exitCode = 1;
+    },
+  );
+}
