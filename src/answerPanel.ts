@@ -163,7 +163,8 @@ export class AnswerPanelManager implements vscode.Disposable, vscode.WebviewPane
     const panel = vscode.window.createWebviewPanel(
       ANSWER_VIEW_TYPE,
       AnswerPanel.titleFor(initial.question),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      // New answers join the column of the previous ones instead of splitting the editor again and again.
+      { viewColumn: this.latest()?.panel.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: true },
       { enableFindWidget: true, retainContextWhenHidden: false },
     );
     return this.track(new AnswerPanel(panel, this.extensionUri, this.strings(), this.delegate, this.log, initial));

@@ -7,6 +7,7 @@ import { actionLabel, describeCozeError, describeSettingsProblem, type FixAction
 import type { KeyStore } from './keyStore';
 import type { Log } from './log';
 import type { Notifier } from './notifier';
+import { progressTail } from './progressText';
 import type { AnswerViewState } from './protocol';
 import { apiHost, readSettings, REGION_BASE_URLS, type AskCozeSettings, type ResponseMode } from './settings';
 
@@ -49,11 +50,6 @@ function statusLabel(status: ChatStatus): string {
   }
 }
 
-function tail(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `…${oneLine.slice(-max)}` : oneLine;
-}
-
 export class AskService implements vscode.Disposable {
   private readonly running = new Set<AbortController>();
 
@@ -80,8 +76,9 @@ export class AskService implements vscode.Disposable {
     const mode = typeof arg === 'object' && arg !== null && ((arg as { mode?: unknown }).mode === 'poll' || (arg as { mode?: unknown }).mode === 'stream')
       ? (arg as { mode: ResponseMode }).mode
       : undefined;
+    // A question passed by the caller is final (even if empty); otherwise the selection, else the input box.
     let question = given ?? selectedText();
-    if (question === undefined || question.trim() === '') {
+    if (question === undefined) {
       question = await vscode.window.showInputBox({
         title: vscode.l10n.t('Ask Coze'),
         prompt: vscode.l10n.t('Ask Coze a question'),
@@ -170,7 +167,7 @@ export class AskService implements vscode.Disposable {
           const onProgress = (p: AskProgress) => {
             const seconds = Math.round(p.elapsedMs / 1000);
             const message = p.text
-              ? tail(p.text, 80)
+              ? progressTail(p.text, 80)
               : vscode.l10n.t('{0} · {1} s', statusLabel(p.status), seconds);
             if (message !== lastMessage) {
               lastMessage = message;
@@ -298,5 +295,6 @@ function selectedText(): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const parts = editor.selections.filter((s) => !s.isEmpty).map((s) => editor.document.getText(s));
-  return parts.length ? parts.join('\n\n') : undefined;
+  const text = parts.join('\n\n');
+  return text.trim() ? text : undefined;
 }

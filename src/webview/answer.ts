@@ -80,21 +80,12 @@ function render(next: AnswerViewState): void {
   if (busy) {
     statusBox.append(el('span', 'spinner'), el('span', undefined, next.statusText ?? t.waiting));
   } else if (next.phase === 'canceled') {
-    statusBox.append(el('span', 'stopped', t.stopped));
+    statusBox.append(el('span', 'stopped', t.stopped), retryButton('secondary'));
   }
 
   errorBox.replaceChildren();
   if (next.phase === 'failed') {
-    errorBox.append(el('p', undefined, next.error?.message ?? t.failed));
-    const retry = el('button', 'primary', t.retry);
-    retry.type = 'button';
-    retry.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
-    errorBox.append(retry);
-  } else if (next.phase === 'canceled') {
-    const retry = el('button', 'secondary', t.retry);
-    retry.type = 'button';
-    retry.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
-    errorBox.append(retry);
+    errorBox.append(el('p', undefined, next.error?.message ?? t.failed), retryButton('primary'));
   }
 
   followUpBox.replaceChildren();
@@ -114,6 +105,13 @@ function render(next: AnswerViewState): void {
   if (next.elapsedMs !== undefined && !busy) meta.push(`${(next.elapsedMs / 1000).toFixed(1)} s`);
   metaText.textContent = meta.join(' · ');
   copyAnswer.hidden = !next.text;
+}
+
+function retryButton(kind: 'primary' | 'secondary'): HTMLButtonElement {
+  const retry = el('button', kind, t.retry);
+  retry.type = 'button';
+  retry.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
+  return retry;
 }
 
 function decorateCodeBlocks(): void {

@@ -16,7 +16,7 @@ md.renderer.rules.image = (tokens, idx) => {
   const token = tokens[idx]!;
   const src = token.attrGet('src') ?? '';
   const alt = token.content || src;
-  const label = md.utils.escapeHtml(`🖼 ${alt}`);
+  const label = md.utils.escapeHtml(`[${alt}]`);
   return SAFE_LINK.test(src) ? `<a href="${md.utils.escapeHtml(src)}" class="image-link">${label}</a>` : label;
 };
 
