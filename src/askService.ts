@@ -8,14 +8,13 @@ import type { KeyStore } from './keyStore';
 import type { Log } from './log';
 import type { Notifier } from './notifier';
 import { progressTail } from './progressText';
+import { looksBinary, MAX_QUESTION_CHARS } from './questionChecks';
 import type { AnswerViewState } from './protocol';
 import { apiHost, readSettings, REGION_BASE_URLS, type AskCozeSettings, type ResponseMode } from './settings';
 
 // Ask Coze: question in, answer panel out. Owns the progress notification, the cancellation of questions
 // in flight and the way failures reach the user. It never talks HTTP itself: the client does.
 
-/** Coze accepts up to 15 MB per request, but models choke long before; see README "Limits". */
-export const MAX_QUESTION_CHARS = 100_000;
 
 export interface AskRequest {
   question: string;
@@ -114,8 +113,18 @@ export class AskService implements vscode.Disposable {
       text = text.slice(0, MAX_QUESTION_CHARS);
     }
 
+    if (looksBinary(text)) {
+      const send = vscode.l10n.t('Send Anyway');
+      const choice = await this.notifier.show(
+        'warning',
+        vscode.l10n.t('The selection looks like binary data, which a bot cannot read. Send it anyway?'),
+        [send],
+      );
+      if (choice !== send) return { status: 'empty' };
+    }
+
     const settings = readSettings();
-    for (const note of settings.adjustments) this.log.warn(note);
+    this.reportAdjustments(settings);
     const problem = describeSettingsProblem(settings);
     if (problem) {
       this.present(problem, settings, request);
@@ -284,6 +293,23 @@ export class AskService implements vscode.Disposable {
     if (key && !(await this.keys.get(to))) await this.keys.set(to, key);
     await vscode.workspace.getConfiguration('askCoze').update('region', target, vscode.ConfigurationTarget.Global);
     this.log.info(`Switched region to ${target} (${apiHost(to)}).`);
+  }
+
+  private lastAdjustments = '';
+
+  /** Out-of-range settings were clamped: say so once per distinct set, not on every question. */
+  private reportAdjustments(settings: AskCozeSettings): void {
+    const key = settings.adjustments.join('\n');
+    if (key === this.lastAdjustments) return;
+    this.lastAdjustments = key;
+    if (!key) return;
+    for (const note of settings.adjustments) this.log.warn(note);
+    const open = vscode.l10n.t('Open Settings');
+    void this.notifier
+      .show('warning', vscode.l10n.t('Some Ask Coze settings are out of range and were adjusted: {0}', settings.adjustments.join('; ')), [open])
+      .then((choice) => {
+        if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:ask-coze.ask-coze');
+      });
   }
 
   dispose(): void {

@@ -36,7 +36,8 @@ export function actionLabel(action: FixAction, settings: AskCozeSettings): strin
 function withFacts(message: string, code: number | undefined, logId: string | undefined): string {
   const facts: string[] = [];
   if (code !== undefined) facts.push(vscode.l10n.t('code {0}', code));
-  if (logId) facts.push(vscode.l10n.t('logid {0}', logId));
+  // The client's own detail may already name the logid; once is enough.
+  if (logId && !message.includes(logId)) facts.push(vscode.l10n.t('logid {0}', logId));
   return facts.length ? `${message} (${facts.join(', ')})` : message;
 }
 
@@ -71,6 +72,12 @@ export function describeCozeError(error: CozeError, settings: AskCozeSettings): 
         ['retry', 'openSettings', 'openLog'],
       );
     case 'network':
+      if (error.httpStatus && error.httpStatus >= 500) {
+        return make('error', vscode.l10n.t('{0} is unavailable (HTTP {1}).', host, error.httpStatus) + ` ${error.message}`, ['retry', 'openLog']);
+      }
+      if (error.partialText) {
+        return make('error', vscode.l10n.t('The connection to {0} broke in the middle of the answer; what arrived is kept.', host) + ` ${error.message}`, ['retry', 'openLog']);
+      }
       return make('error', vscode.l10n.t('Could not reach {0}. Check your network or proxy.', host) + ` ${error.message}`, ['retry', 'openLog']);
     case 'protocol':
       return make('error', vscode.l10n.t('Coze sent a reply this extension could not read.') + ` ${error.message}`, ['retry', 'openLog']);

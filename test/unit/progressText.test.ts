@@ -17,3 +17,20 @@ describe('progress notification text', () => {
     assert.equal(progressTail('', 80), '');
   });
 });
+
+import { looksBinary } from '../../src/questionChecks';
+
+describe('question checks', () => {
+  it('flags binary-looking text', () => {
+    assert.ok(looksBinary('PNG\u0000\u0001\u0002IHDR'));
+    assert.ok(looksBinary('\u0001\u0002\u0003abc'.repeat(20)));
+    assert.ok(looksBinary('\ufffd\ufffd\ufffd garbled '.repeat(10)));
+  });
+
+  it('accepts code, prose and Chinese text', () => {
+    assert.ok(!looksBinary('function f(a) {\n\treturn a + 1;\r\n}'));
+    assert.ok(!looksBinary('如何在 TypeScript 中实现函数防抖？'));
+    assert.ok(!looksBinary(''));
+    assert.ok(!looksBinary(`ANSI \u001b[31mred\u001b[0m in a long log line ${'x'.repeat(200)}`));
+  });
+});
