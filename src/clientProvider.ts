@@ -4,8 +4,9 @@ import { loadCoze } from './cozeLoader';
 import type { Log } from './log';
 import type { AskCozeSettings } from './settings';
 
-// One CozeClient (one undici pool, one rate limiter) serves every question while the settings and the
-// token stay the same, so that the minimum interval between requests holds across concurrent questions.
+// One CozeClient (one undici pool, one rate limiter) serves every question, whatever its bot (chosen per
+// question), while the settings and the token stay the same, so that the minimum interval between requests
+// holds across concurrent questions from Ask Coze and the chat.
 // A change of settings or token builds a new client; the old one is closed once its questions are done.
 
 interface Entry {
@@ -36,13 +37,14 @@ export class ClientProvider implements vscode.Disposable {
     const key = JSON.stringify([
       settings.baseUrl,
       token,
-      settings.botId,
       userId,
       settings.minRequestIntervalMs,
       settings.maxRetries,
       settings.pollIntervalMs,
       settings.requestTimeoutMs,
       settings.maxWaitMs,
+      settings.proxy ?? null,
+      settings.tls ?? null,
     ]);
     if (this.current?.key !== key) {
       if (this.current) this.retire(this.current);
@@ -57,6 +59,8 @@ export class ClientProvider implements vscode.Disposable {
         pollIntervalMs: settings.pollIntervalMs,
         requestTimeoutMs: settings.requestTimeoutMs,
         maxWaitMs: settings.maxWaitMs,
+        proxy: settings.proxy,
+        tls: settings.tls,
         onRequestLog: (entry) => this.log.request(entry),
       });
       this.current = { key, client, users: 0, retired: false };

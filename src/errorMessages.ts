@@ -6,7 +6,7 @@ import { apiHost, isValidBotId } from './endpoint';
 // Turns a failure into a message for the user, in their language, with Coze's code and logid (support asks
 // for the logid) and the actions that can fix it. The client's own English message is kept for the log.
 
-export type FixAction = 'setKey' | 'switchRegion' | 'openSettings' | 'retry' | 'openLog';
+export type FixAction = 'setKey' | 'switchRegion' | 'openSettings' | 'openProxySettings' | 'retry' | 'openLog';
 
 export interface UserFacingError {
   severity: 'error' | 'warning' | 'info';
@@ -26,6 +26,8 @@ export function actionLabel(action: FixAction, settings: AskCozeSettings): strin
         : vscode.l10n.t('Switch to api.coze.com');
     case 'openSettings':
       return vscode.l10n.t('Open Settings');
+    case 'openProxySettings':
+      return vscode.l10n.t('Proxy Settings');
     case 'retry':
       return vscode.l10n.t('Retry');
     case 'openLog':
@@ -65,13 +67,35 @@ export function describeCozeError(error: CozeError, settings: AskCozeSettings): 
   switch (error.kind) {
     case 'canceled':
       return make('info', vscode.l10n.t('The question was canceled.'), []);
+    case 'invalid-input':
+      if (error.invalidOption === 'token') return make('error', vscode.l10n.t('The saved API key cannot be used.') + ` ${error.message}`, ['setKey']);
+      if (error.invalidOption === 'proxy' || error.invalidOption === 'tls') {
+        return make('error', vscode.l10n.t('The proxy settings cannot be used.') + ` ${error.message}`, ['openProxySettings']);
+      }
+      return make('error', vscode.l10n.t('A setting of Ask Coze cannot be used.') + ` ${error.message}`, ['openSettings']);
     case 'timeout':
-      return make(
-        'error',
-        vscode.l10n.t('Coze did not answer in time.') + ` ${error.message}`,
-        ['retry', 'openSettings', 'openLog'],
-      );
+      if (error.reason === 'max-wait') {
+        return make('error', vscode.l10n.t('Coze did not finish the answer within the longest wait (askCoze.maxWaitSeconds).'), ['retry', 'openSettings']);
+      }
+      return make('error', vscode.l10n.t('Coze did not answer in time.') + ` ${error.message}`, ['retry', 'openSettings', 'openLog']);
     case 'network':
+      switch (error.reason) {
+        case 'proxy-refused':
+        case 'proxy-auth':
+        case 'proxy-error':
+          return make('error', vscode.l10n.t('The proxy did not let the request through.') + ` ${error.message}`, ['openProxySettings', 'retry', 'openLog']);
+        case 'tls-self-signed':
+        case 'tls-unknown-issuer':
+        case 'tls-hostname-mismatch':
+        case 'tls-expired':
+        case 'tls-untrusted':
+          // Never downgraded silently: the user decides (a corporate CA via NODE_EXTRA_CA_CERTS, or http.proxyStrictSSL).
+          return make('error', vscode.l10n.t('The connection to {0} is not secure: its certificate is not trusted.', host) + ` ${error.message}`, ['openProxySettings', 'openLog']);
+        case 'dns':
+          return make('error', vscode.l10n.t('Could not find {0}. Check the network, the proxy and the region.', host) + ` ${error.message}`, ['retry', 'openSettings', 'openLog']);
+        default:
+          break;
+      }
       if (error.httpStatus && error.httpStatus >= 500) {
         return make('error', vscode.l10n.t('{0} is unavailable (HTTP {1}).', host, error.httpStatus) + ` ${error.message}`, ['retry', 'openLog']);
       }

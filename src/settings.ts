@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CozeProxyOptions, CozeTlsOptions } from './coze';
 import { checkBaseUrl, REGION_BASE_URLS } from './endpoint';
 
 export { apiHost, checkBaseUrl, isLoopbackHost, isValidBotId, REGION_BASE_URLS } from './endpoint';
@@ -23,8 +24,28 @@ export interface AskCozeSettings {
   maxRetries: number;
   requestTimeoutMs: number;
   maxWaitMs: number;
+  /** From VS Code's own http.proxy / http.noProxy / http.proxyStrictSSL, so Ask Coze works where VS Code does. */
+  proxy?: CozeProxyOptions;
+  tls?: CozeTlsOptions;
   /** Human-readable notes about clamped values, for the log. */
   adjustments: string[];
+}
+
+/**
+ * VS Code's proxy settings, mapped onto the client's. undici does not go through the proxy support VS Code
+ * patches into Node's http module, so the client is told explicitly. An empty http.proxy falls back to
+ * HTTPS_PROXY/HTTP_PROXY/NO_PROXY, as VS Code does; http.proxySupport "off" means no proxy at all.
+ */
+export function readNetworkSettings(): { proxy?: CozeProxyOptions; tls?: CozeTlsOptions } {
+  const http = vscode.workspace.getConfiguration('http');
+  if (http.get<string>('proxySupport') === 'off') return {};
+  const url = (http.get<string>('proxy') ?? '').trim();
+  const noProxy = (http.get<unknown>('noProxy') ?? []) as unknown;
+  const noProxyList = Array.isArray(noProxy) ? noProxy.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+  const proxy: CozeProxyOptions = url ? { url } : { fromEnvironment: true };
+  if (noProxyList.length) proxy.noProxy = noProxyList;
+  const strict = http.get<boolean>('proxyStrictSSL', true);
+  return strict === false ? { proxy, tls: { rejectUnauthorized: false } } : { proxy };
 }
 
 interface NumberRule {
@@ -90,6 +111,7 @@ export function readSettings(): AskCozeSettings {
     maxRetries: readNumber(config, RULES.maxRetries, adjustments),
     requestTimeoutMs: readNumber(config, RULES.requestTimeoutSeconds, adjustments) * 1000,
     maxWaitMs: readNumber(config, RULES.maxWaitSeconds, adjustments) * 1000,
+    ...readNetworkSettings(),
     adjustments,
   };
 }

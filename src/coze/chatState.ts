@@ -4,8 +4,10 @@
 import { AnswerBuilder } from './answerBuilder';
 import { CozeError, shortMsg } from './errors';
 import type { AskProgress, ChatStatus, CozeAnswer, CozeUsage } from './types';
+import type { RunningChats } from './busy';
 import type { AskScope } from './timing';
-import { isRecord, type ApiRequest, type Transport } from './transport';
+import { isRecord } from './decode';
+import type { ApiRequest, Transport } from './transport';
 
 export interface FlowContext {
   transport: Transport;
@@ -18,6 +20,11 @@ export interface FlowContext {
   conversationId: string | undefined;
   pollIntervalMs: number;
   onProgress: ((p: AskProgress) => void) | undefined;
+  /** The client's chats that may still run, by conversation (for 4016). */
+  running: RunningChats;
+  ifConversationBusy: 'wait' | 'cancel';
+  /** POST /v3/chat/cancel; 4104 (already final) resolves. */
+  cancelChat: (conversationId: string, chatId: string, signal: AbortSignal) => Promise<void>;
 }
 
 /** Every one of these ends the wait (coze-js polls forever on `canceled`, coze-go stops only on `completed`). */
@@ -35,6 +42,9 @@ export class ChatState {
   usage: CozeUsage | undefined;
   lastError: { code: number; msg: string } | undefined;
   readonly answers = new AnswerBuilder();
+  /** Called once, when both the chat id and Coze's conversation id are known. */
+  onChatKnown: ((conversationId: string, chatId: string) => void) | undefined;
+  private announced = false;
 
   constructor(requestedConversationId: string | undefined) {
     this.conversationId = requestedConversationId;
@@ -43,14 +53,27 @@ export class ChatState {
   /** Takes ids, status, usage and last_error from a Chat object. Coze's conversation id is authoritative. */
   noteChat(chat: unknown): void {
     if (!isRecord(chat)) return;
-    if (typeof chat.id === 'string' && chat.id) this.chatId = chat.id;
-    if (typeof chat.conversation_id === 'string' && chat.conversation_id) this.conversationId = chat.conversation_id;
+    this.noteIds(chat.conversation_id, chat.id);
     if (typeof chat.status === 'string' && STATUSES.has(chat.status)) this.status = chat.status as ChatStatus;
     const usage = toUsage(chat.usage);
     if (usage) this.usage = usage;
     const le = chat.last_error;
     if (isRecord(le) && typeof le.code === 'number' && le.code !== 0) {
       this.lastError = { code: le.code, msg: typeof le.msg === 'string' ? le.msg : '' };
+    }
+  }
+
+  /** Sets the ids that are strings (a chat id only once; Coze's conversation id wins over the requested one). */
+  noteIds(conversationId: unknown, chatId: unknown, opts: { onlyMissing?: boolean } = {}): void {
+    if (typeof chatId === 'string' && chatId && !(opts.onlyMissing && this.chatId)) this.chatId = chatId;
+    if (typeof conversationId === 'string' && conversationId && !(opts.onlyMissing && this.conversationId)) this.conversationId = conversationId;
+    if (!this.announced && this.chatId && this.conversationId) {
+      this.announced = true;
+      try {
+        this.onChatKnown?.(this.conversationId, this.chatId);
+      } catch {
+        // bookkeeping only
+      }
     }
   }
 
@@ -113,8 +136,8 @@ export function reportProgress(ctx: FlowContext): void {
 }
 
 /** The error for a final status other than `completed`. */
-export function finalStatusError(state: ChatState): CozeError {
-  const ctx = state.context();
+export function finalStatusError(state: ChatState, logId?: string): CozeError {
+  const ctx = { ...state.context(), ...(logId ? { logId } : {}) };
   switch (state.status) {
     case 'failed': {
       const le = state.lastError;

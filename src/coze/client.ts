@@ -1,13 +1,15 @@
 // CozeClient: validates the options, owns the transport (one keep-alive pool, one limiter), runs one flow per
 // question inside its deadline, and cancels on Coze a chat the caller no longer waits for.
 
-import { ChatState, type FlowContext } from './chatState';
+import { setMaxListeners } from 'node:events';
+import { RunningChats } from './busy';
+import { ChatState, isFinal, type FlowContext } from './chatState';
 import { CozeError, isCozeError, withContext } from './errors';
 import { askByPolling } from './pollFlow';
 import { askByStreaming } from './streamFlow';
 import { AskScope } from './timing';
-import { Transport } from './transport';
-import type { AskOptions, CozeAnswer, CozeClientOptions } from './types';
+import { Transport, type TransportConfig } from './transport';
+import type { AskOptions, CozeAnswer, CozeClientOptions, CozeInvalidOption } from './types';
 
 const DEFAULTS = {
   minIntervalMs: 500,
@@ -29,11 +31,14 @@ export class CozeClient {
   private readonly maxWaitMs: number;
   private readonly closeController = new AbortController();
   private readonly outstanding = new Set<Promise<unknown>>();
+  /** This client's chats that may still run, per conversation: what a 4016 waits for (busy.ts). */
+  private readonly running = new RunningChats();
   private closing: Promise<void> | undefined;
 
   /**
-   * Throws a CozeError of kind 'network' (with `invalidOption` set) for options that can never work: a base URL
-   * that is not https (http only for loopback), an empty token, bot id or user id.
+   * Throws a CozeError of kind 'invalid-input' (with `invalidOption` set) for options that can never work: a base
+   * URL that is not https (http only for loopback), an empty token, a bot id that is not digits, an empty user id,
+   * a proxy URL that is not http(s)://host:port, a tls.ca that is not PEM, a dispatcher together with proxy/tls.
    */
   constructor(options: CozeClientOptions) {
     const baseUrl = parseBaseUrl(options.baseUrl);
@@ -43,25 +48,50 @@ export class CozeClient {
     if (/[\s\x00-\x1f\x7f]/.test(token)) throw invalid('token', 'The Coze API token contains spaces or control characters.');
     this.botId = typeof options.botId === 'string' ? options.botId.trim() : '';
     if (!this.botId) throw invalid('botId', 'The Coze bot id is empty.');
+    // Coze's bot ids are numbers (sent as strings); anything else would cost a call to learn 4006/4200.
+    if (!/^\d+$/.test(this.botId)) {
+      throw invalid('botId', 'The Coze bot id must contain only digits (e.g. 7445600453913968691, the number at the end of the bot’s page address).');
+    }
     this.userId = typeof options.userId === 'string' ? options.userId.trim() : '';
     if (!this.userId) throw invalid('userId', 'The Coze user id is empty.');
+    if (options.dispatcher && (options.proxy || options.tls)) {
+      throw invalid('dispatcher', 'Give the Coze client either a dispatcher or proxy/tls options, not both.');
+    }
 
     this.pollIntervalMs = nonNegative(options.pollIntervalMs, DEFAULTS.pollIntervalMs);
     this.maxWaitMs = nonNegative(options.maxWaitMs, DEFAULTS.maxWaitMs);
-    const cfg: ConstructorParameters<typeof Transport>[0] = {
+    const requestTimeoutMs = positive(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs);
+    const cfg: TransportConfig = {
       baseUrl,
       token,
       minIntervalMs: nonNegative(options.minIntervalMs, DEFAULTS.minIntervalMs),
       maxRetries: Math.floor(nonNegative(options.maxRetries, DEFAULTS.maxRetries)),
       retryBaseMs: nonNegative(options.retryBaseMs, DEFAULTS.retryBaseMs),
-      requestTimeoutMs: Math.max(1, nonNegative(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs)),
+      limits: {
+        connectMs: positive(options.connectTimeoutMs, requestTimeoutMs),
+        firstByteMs: positive(options.firstByteTimeoutMs, requestTimeoutMs),
+        idleMs: positive(options.streamIdleTimeoutMs, requestTimeoutMs),
+      },
     };
     if (options.onRequestLog) cfg.onRequestLog = options.onRequestLog;
     if (options.dispatcher) cfg.dispatcher = options.dispatcher;
+    if (options.proxy) cfg.proxy = options.proxy;
+    if (options.tls) cfg.tls = options.tls;
     this.transport = new Transport(cfg);
+    // Every running question listens to the close signal: 20 at once is normal use, not a leak (Node would warn
+    // "MaxListenersExceeded" past 10).
+    setMaxListeners(0, this.closeController.signal);
   }
 
-  /** Asks one question; resolves with the whole answer or rejects with a CozeError. */
+  /** The proxy the client goes through, without credentials (e.g. http://proxy.corp:3128); undefined when direct. */
+  get proxy(): string | undefined {
+    return this.transport.proxy?.shown;
+  }
+
+  /**
+   * Asks one question; resolves with the whole answer or rejects with a CozeError. An empty or whitespace-only
+   * question rejects with kind 'invalid-input' (invalidOption 'question') before anything is sent.
+   */
   ask(question: string, options: AskOptions = {}): Promise<CozeAnswer> {
     const p = this.runAsk(question, options);
     this.track(p);
@@ -89,29 +119,51 @@ export class CozeClient {
 
   private async runAsk(question: string, options: AskOptions): Promise<CozeAnswer> {
     if (this.closing) throw new CozeError('canceled', 'The Coze client was closed.');
+    if (typeof question !== 'string' || question.trim() === '') {
+      throw new CozeError('invalid-input', 'The question is empty: nothing was sent to Coze.', { invalidOption: 'question', retryable: false });
+    }
+    const botId = options.botId === undefined ? this.botId : options.botId.trim();
+    if (!/^\d+$/.test(botId)) {
+      throw new CozeError('invalid-input', 'The Coze bot id must contain only digits (e.g. 7445600453913968691).', { invalidOption: 'botId', retryable: false });
+    }
     const scope = new AskScope(this.maxWaitMs, options.signal, this.closeController.signal);
+    const state = new ChatState(options.conversationId || undefined);
+    let markDone!: () => void;
+    const done = new Promise<void>((resolve) => (markDone = resolve));
+    state.onChatKnown = (conversationId, chatId) =>
+      this.running.set({ conversationId, chatId, question: { done, stop: (reason) => scope.stop(reason) } });
     const ctx: FlowContext = {
       transport: this.transport,
       scope,
-      state: new ChatState(options.conversationId || undefined),
+      state,
       question,
-      botId: this.botId,
+      botId,
       userId: this.userId,
       conversationId: options.conversationId || undefined,
       pollIntervalMs: this.pollIntervalMs,
       onProgress: options.onProgress,
+      running: this.running,
+      ifConversationBusy: options.ifConversationBusy === 'cancel' ? 'cancel' : 'wait',
+      cancelChat: (conversationId, chatId, signal) => this.sendCancel(conversationId, chatId, signal, {}),
     };
+    let leftRunning = false;
     try {
       return await (options.mode === 'poll' ? askByPolling(ctx) : askByStreaming(ctx));
     } catch (e) {
       const err = this.transport.scrub(this.toError(e, scope));
-      withContext(err, ctx.state.context());
+      withContext(err, state.context());
       // A chat nobody waits for any more still runs on Coze and keeps its conversation busy (the next question
       // would get 4016): cancel it (coze-api.md "POST /v3/chat/cancel").
-      if (ctx.state.mayBeRunning) await this.cancelQuietly(ctx.state.conversationId!, ctx.state.chatId!);
+      if (state.mayBeRunning) leftRunning = !(await this.cancelQuietly(state.conversationId!, state.chatId!));
       throw err;
     } finally {
       scope.dispose();
+      if (state.conversationId && state.chatId) {
+        // Still running on Coze (the cancel failed): the next question in this conversation polls it (busy.ts).
+        if (leftRunning && !isFinal(state.status)) this.running.set({ conversationId: state.conversationId, chatId: state.chatId });
+        else this.running.delete(state.conversationId, state.chatId);
+      }
+      markDone();
     }
   }
 
@@ -126,8 +178,9 @@ export class CozeClient {
   /**
    * Best effort, never throws: a failing cancel must not mask the timeout or stop that caused it. It has its own
    * short deadline (the question's has passed), jumps the limiter queue, and retries at most once.
+   * Resolves true when the chat is known to be canceled or final.
    */
-  private async cancelQuietly(conversationId: string, chatId: string): Promise<void> {
+  private async cancelQuietly(conversationId: string, chatId: string): Promise<boolean> {
     const deadline = new AbortController();
     const timer = setTimeout(
       () => deadline.abort(new CozeError('timeout', 'The cancel request took too long.')),
@@ -135,8 +188,10 @@ export class CozeClient {
     );
     try {
       await this.sendCancel(conversationId, chatId, deadline.signal, { maxRetries: 1 });
+      return true;
     } catch {
       // Logged by the transport (onRequestLog); nothing else to do.
+      return false;
     } finally {
       clearTimeout(timer);
     }
@@ -204,10 +259,14 @@ function isLoopback(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-function invalid(option: 'baseUrl' | 'token' | 'botId' | 'userId', message: string): CozeError {
-  return new CozeError('network', message, { invalidOption: option, retryable: false });
+function invalid(option: CozeInvalidOption, message: string): CozeError {
+  return new CozeError('invalid-input', message, { invalidOption: option, retryable: false });
 }
 
 function nonNegative(v: number | undefined, dflt: number): number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : dflt;
+}
+
+function positive(v: number | undefined, dflt: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : dflt;
 }

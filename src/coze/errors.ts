@@ -1,7 +1,7 @@
 // The one error type the client throws. Its message is written for the user; its fields carry the facts
 // (code, logid, HTTP status) so the UI can offer the right action without parsing the message.
 
-import type { CozeErrorKind } from './types';
+import type { CozeErrorKind, CozeErrorReason, CozeInvalidOption } from './types';
 
 export interface CozeErrorInit {
   code?: number;
@@ -15,7 +15,8 @@ export interface CozeErrorInit {
   /** Coze's own `msg` for an api error (shortened, token-free), for UIs that write their own message. */
   cozeMessage?: string;
   attempts?: number;
-  invalidOption?: 'baseUrl' | 'token' | 'botId' | 'userId';
+  invalidOption?: CozeInvalidOption;
+  reason?: CozeErrorReason;
 }
 
 export class CozeError extends Error {
@@ -38,8 +39,10 @@ export class CozeError extends Error {
   cozeMessage?: string;
   /** HTTP attempts made for the request that failed, when more than one. */
   attempts?: number;
-  /** For errors thrown by the constructor: which option is wrong. */
-  invalidOption?: 'baseUrl' | 'token' | 'botId' | 'userId';
+  /** For kind 'invalid-input': which option (or the question) is wrong. */
+  invalidOption?: CozeInvalidOption;
+  /** For kinds 'network' and 'timeout': the precise cause (proxy, TLS, which timeout…). */
+  reason?: CozeErrorReason;
 
   constructor(kind: CozeErrorKind, message: string, init: CozeErrorInit = {}) {
     super(message);
@@ -55,6 +58,7 @@ export class CozeError extends Error {
     if (init.cozeMessage) this.cozeMessage = init.cozeMessage;
     if (init.attempts !== undefined) this.attempts = init.attempts;
     if (init.invalidOption !== undefined) this.invalidOption = init.invalidOption;
+    if (init.reason !== undefined) this.reason = init.reason;
   }
 }
 

@@ -3,20 +3,22 @@
 // (default 1 s, Coze's advice) and never shorter; every final status ends the wait.
 
 import { addMessages } from './answerBuilder';
-import { finalStatusError, isFinal, reportProgress, startChatRequest, type FlowContext } from './chatState';
+import { startChat } from './busy';
+import { finalStatusError, isFinal, reportProgress, type FlowContext } from './chatState';
 import { CozeError } from './errors';
 import { sleep } from './timing';
 import type { CozeAnswer } from './types';
 
 export async function askByPolling(ctx: FlowContext): Promise<CozeAnswer> {
   const { transport, scope, state } = ctx;
-  const created = await transport.json<unknown>(startChatRequest(ctx, false), scope.signal);
+  const created = await startChat(ctx, false, (res) => transport.readCozeJson(res));
   state.noteChat(created.data);
   if (!state.chatId || !state.conversationId) {
     throw new CozeError('protocol', 'Coze did not return the chat and conversation ids.', { logId: created.logId });
   }
   reportProgress(ctx);
 
+  let lastLogId = created.logId;
   while (!isFinal(state.status)) {
     await sleep(ctx.pollIntervalMs, scope.signal);
     const polled = await transport.json<unknown>(
@@ -28,10 +30,11 @@ export async function askByPolling(ctx: FlowContext): Promise<CozeAnswer> {
       scope.signal,
     );
     state.noteChat(polled.data);
+    lastLogId = polled.logId;
     reportProgress(ctx);
   }
 
-  if (state.status !== 'completed') throw finalStatusError(state);
+  if (state.status !== 'completed') throw finalStatusError(state, lastLogId);
 
   const list = await transport.json<unknown>(
     {

@@ -10,17 +10,19 @@
 //   would restart. A stream that fails before its first byte may be retried.
 
 import { addMessages } from './answerBuilder';
-import { finalStatusError, isFinal, reportProgress, startChatRequest, type FlowContext } from './chatState';
+import { startChat } from './busy';
+import { finalStatusError, isFinal, reportProgress, type FlowContext } from './chatState';
+import { httpError } from './decode';
 import { CozeError } from './errors';
-import { SseParser, isDoneData, type SseEvent } from './sse';
-import { doNotRetry, httpError, isRecord, type ApiResponse } from './transport';
-import type { ChatStatus, CozeAnswer } from './types';
+import { StreamDecoder } from './streamDecoder';
+import { doNotRetry, type ApiResponse } from './transport';
+import type { CozeAnswer } from './types';
 
 /** After conversation.chat.completed, how long to wait for `done`/EOF before closing the stream ourselves. */
 const TAIL_GRACE_MS = 1000;
 
 export async function askByStreaming(ctx: FlowContext): Promise<CozeAnswer> {
-  const ended = await ctx.transport.call(startChatRequest(ctx, true), ctx.scope.signal, (res) => readStream(ctx, res));
+  const ended = await startChat(ctx, true, (res) => readStream(ctx, res));
   if (ended === 'final') return ctx.state.answer();
   return settleUnfinishedStream(ctx);
 }
@@ -36,77 +38,30 @@ async function readStream(ctx: FlowContext, res: ApiResponse): Promise<StreamEnd
   }
   if (res.status !== 200) throw httpError(res, 'unexpected');
 
-  const parser = new SseParser();
+  const decoder = new StreamDecoder({ state, meta: res, redact: (s) => transport.redact(s), onProgress: () => reportProgress(ctx) });
   let gotBytes = false;
   let tailTimer: ReturnType<typeof setTimeout> | undefined;
   let tailClosed = false;
-  let done = false;
-
-  const handle = (ev: SseEvent): void => {
-    switch (ev.event) {
-      case 'conversation.chat.created':
-      case 'conversation.chat.in_progress':
-        state.noteChat(parseData(ev));
-        reportProgress(ctx);
-        return;
-      case 'conversation.message.delta': {
-        const m = parseData(ev);
-        noteMessageIds(ctx, m);
-        if (state.answers.delta(m)) reportProgress(ctx);
-        return;
-      }
-      case 'conversation.message.completed': {
-        const m = parseData(ev);
-        noteMessageIds(ctx, m);
-        if (state.answers.completed(m)) reportProgress(ctx);
-        return;
-      }
-      case 'conversation.chat.completed':
-      case 'conversation.chat.failed':
-      case 'conversation.chat.requires_action':
-      case 'conversation.chat.canceled': {
-        state.noteChat(parseData(ev));
-        // The event name is what counts, even if its data forgot the status.
-        state.status = ev.event.slice('conversation.chat.'.length) as ChatStatus;
-        if (state.status !== 'completed') throw finalStatusError(state);
-        reportProgress(ctx);
-        // Trailing events (done) normally follow at once; don't let a server that keeps the connection open
-        // hold the answer until the body timeout.
-        tailTimer ??= setTimeout(() => {
-          tailClosed = true;
-          res.body.destroy();
-        }, Math.min(TAIL_GRACE_MS, transport.requestTimeoutMs));
-        return;
-      }
-      case 'error': {
-        const d = parseData(ev);
-        const code = typeof d.code === 'number' ? d.code : undefined;
-        if (code !== undefined && code !== 0) throw transport.apiError(code, d.msg, res.logId, res.status);
-        const msg = typeof d.msg === 'string' && d.msg ? `: ${d.msg}` : '';
-        throw new CozeError('api', transport.redact(`Coze reported an error in the stream${msg}.`), { logId: res.logId });
-      }
-      case 'done':
-        if (isDoneData(ev.data)) done = true;
-        return;
-      default:
-        // conversation.audio.delta, future events: not part of a text answer.
-        return;
-    }
-  };
 
   try {
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       gotBytes = true;
-      for (const ev of parser.push(chunk)) {
-        handle(ev);
-        if (done) break;
+      res.touch();
+      decoder.push(chunk);
+      if (decoder.done) break; // leaving the loop closes the body
+      if (decoder.completed && tailTimer === undefined) {
+        // Trailing events (done) normally follow at once; don't let a server that keeps the connection open
+        // hold the answer until the idle timeout.
+        tailTimer = setTimeout(() => {
+          tailClosed = true;
+          res.body.destroy();
+        }, Math.min(TAIL_GRACE_MS, transport.requestTimeoutMs));
       }
-      if (done) break; // leaving the loop closes the body
     }
-    if (!done) for (const ev of parser.end()) handle(ev);
+    if (!decoder.done) decoder.end();
   } catch (e) {
     if (tailClosed && isFinal(state.status)) return 'final';
-    if (ctx.scope.signal.aborted) throw e; // the transport turns it into the timeout/canceled reason
+    if (res.signal.aborted) throw e; // the transport turns it into the timeout/canceled reason
     const err = e instanceof CozeError ? e : transport.classify(e, { beforeData: !gotBytes, idempotent: false });
     // Events arrived: a retry would start another chat (and the user would see the answer restart).
     if (gotBytes) doNotRetry(err);
@@ -142,22 +97,4 @@ async function settleUnfinishedStream(ctx: FlowContext): Promise<CozeAnswer> {
   state.answers.followUps.length = 0;
   addMessages(state.answers, list.data);
   return state.answer();
-}
-
-function parseData(ev: SseEvent): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(ev.data);
-  } catch {
-    throw new CozeError('protocol', `Coze sent an unreadable stream event (${ev.event || 'unnamed'}).`);
-  }
-  if (!isRecord(v)) throw new CozeError('protocol', `Coze sent an unexpected stream event (${ev.event || 'unnamed'}).`);
-  return v;
-}
-
-/** Deltas carry chat_id and conversation_id too: useful if chat.created was missed. */
-function noteMessageIds(ctx: FlowContext, m: Record<string, unknown>): void {
-  const s = ctx.state;
-  if (!s.chatId && typeof m.chat_id === 'string' && m.chat_id) s.chatId = m.chat_id;
-  if (!s.conversationId && typeof m.conversation_id === 'string' && m.conversation_id) s.conversationId = m.conversation_id;
 }

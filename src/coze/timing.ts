@@ -39,7 +39,10 @@ export class AskScope {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.abort(
-          new CozeError('timeout', `No complete answer from Coze within ${formatWait(maxWaitMs)}.`, { retryable: true }),
+          new CozeError('timeout', `No complete answer from Coze within ${formatWait(maxWaitMs)} (the longest a question may take).`, {
+            reason: 'max-wait',
+            retryable: true,
+          }),
         );
       }, Math.min(maxWaitMs, MAX_TIMER_MS));
     }
@@ -47,6 +50,11 @@ export class AskScope {
 
   elapsedMs(): number {
     return Math.round(performance.now() - this.startedAt);
+  }
+
+  /** Ends the question now with this reason (e.g. replaced by a newer question in the same conversation). */
+  stop(reason: CozeError): void {
+    this.abort(reason);
   }
 
   dispose(): void {

@@ -1,20 +1,25 @@
-// HTTP to Coze: one keep-alive undici Agent per client, the client-wide rate limiter, retries with exponential
-// backoff, per-request timeouts, the request log, and the translation of every failure into a CozeError.
+// HTTP to Coze: one keep-alive undici dispatcher per client (direct or through a proxy: dispatcher.ts), the
+// client-wide rate limiter, retries with exponential backoff, per-request timeouts on our own timers
+// (requestTimer.ts), the request log, and the translation of every failure into a CozeError.
 //
 // Why the rules are what they are (coze-api.md):
 // - HTTP status and body `code` don't always agree (401 + 4100, 200 + 4009): the body code decides when there is
 //   one; the status only matters for bodies without a code.
 // - gateways answer 429/502/503/504 with HTML or empty bodies: never parse those as Coze, never show them.
 // - 4009/4013/4020 are "busy / model / rate": retried with backoff; 5000 is retried only a little, because Coze
-//   also sends it for a wrong bot id. Auth errors (4100/4101/700012006) and other 4xxx are never retried.
+//   also sends it for a wrong bot id. Auth errors (4100/4101/700012006) and other 4xxx are never retried;
+//   4016 (conversation busy) only when the flow asks for it (busy.ts).
 // - Each request is a billed call on the free plan (500 in total): retries are bounded, and every start
 //   (first try, retry, poll, cancel) goes through the limiter.
 
-import { Agent, request, type Dispatcher } from 'undici';
-import { STATUS_CODES } from 'node:http';
-import { CozeError, apiErrorMessage, setMessage, shortMsg } from './errors';
+import { request, type Dispatcher } from 'undici';
+import { buildDispatcher, stripUserinfo, type ProxyRoute } from './dispatcher';
+import { apiError, decodeCozeJson } from './decode';
+import { CozeError, setMessage } from './errors';
+import { classifyFailure, timeoutError, type FailureContext } from './failures';
 import { RateLimiter } from './rateLimiter';
-import type { RequestLogEntry } from './types';
+import { AttemptTimer, type AttemptLimits, type AttemptPhase } from './requestTimer';
+import type { CozeProxyOptions, CozeTlsOptions, RequestLogEntry } from './types';
 import { sleep } from './timing';
 
 export interface TransportConfig {
@@ -23,10 +28,12 @@ export interface TransportConfig {
   minIntervalMs: number;
   maxRetries: number;
   retryBaseMs: number;
-  requestTimeoutMs: number;
+  limits: AttemptLimits;
   onRequestLog?: (entry: RequestLogEntry) => void;
-  /** Supplied by the caller (proxy agents, tests); otherwise the transport makes and owns its own Agent. */
+  /** Supplied by the caller (tests, custom networking); otherwise the transport builds and owns its own. */
   dispatcher?: Dispatcher;
+  proxy?: CozeProxyOptions;
+  tls?: CozeTlsOptions;
 }
 
 export interface ApiRequest {
@@ -41,6 +48,11 @@ export interface ApiRequest {
   maxRetries?: number;
   /** Accept header: the stream asks for text/event-stream. */
   accept?: string;
+  /**
+   * 4016 (conversation busy) is retried with backoff like a busy code. Only for a POST /v3/chat whose blocking
+   * chat the client does not know: a known one is waited for or canceled instead (busy.ts).
+   */
+  retryBusy?: boolean;
 }
 
 export interface ApiResponse {
@@ -48,28 +60,14 @@ export interface ApiResponse {
   contentType: string;
   logId: string | undefined;
   body: Dispatcher.ResponseData['body'];
+  /** Aborts when the question is stopped or this attempt times out (its reason is the CozeError to throw). */
+  signal: AbortSignal;
+  /** The reader got data: restarts the silence timer (a slow reader must not look like a silent server). */
+  touch(): void;
 }
 
-/** Body codes worth another try after a backoff (coze-api.md error table). */
-const RETRY_CODES = new Set([4009, 4013, 4020, 5000]);
 /** 5000 is "server error" but also what a wrong bot id gets: retry it, but not as often. */
 const LIMITED_RETRY_CODES = new Map([[5000, 2]]);
-/** Gateway statuses retried when the body carries no Coze code. 429 too: it is a gateway's "slow down". */
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
-/** Connection failures before any response: safe to retry for any method. */
-const CONNECT_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** Errors the transport must not retry even though they say `retryable` (e.g. a stream that already delivered events). */
 const noAutoRetry = new WeakSet<CozeError>();
 export function doNotRetry(err: CozeError): CozeError {
@@ -80,11 +78,16 @@ export function doNotRetry(err: CozeError): CozeError {
 export class Transport {
   readonly limiter: RateLimiter;
   private readonly dispatcher: Dispatcher;
-  private readonly ownAgent: Agent | undefined;
+  private readonly ownDispatcher: Dispatcher | undefined;
+  /** The proxy requests go through (undefined: direct, or a caller-supplied dispatcher). */
+  readonly proxy: ProxyRoute | undefined;
   private readonly origin: string;
   private readonly prefix: string;
   private readonly authorization: string;
+  /** Strings that must never leave the client: the token, the proxy password. */
+  private readonly secrets: string[];
 
+  /** Throws a CozeError of kind 'invalid-input' for a proxy or TLS option that can never work. */
   constructor(private readonly cfg: TransportConfig) {
     this.limiter = new RateLimiter(cfg.minIntervalMs);
     this.origin = cfg.baseUrl.origin;
@@ -94,18 +97,18 @@ export class Transport {
     if (cfg.dispatcher) {
       this.dispatcher = cfg.dispatcher;
     } else {
-      this.ownAgent = new Agent({
-        connect: { timeout: cfg.requestTimeoutMs },
-        headersTimeout: cfg.requestTimeoutMs,
-        bodyTimeout: cfg.requestTimeoutMs,
-        keepAliveTimeout: 30_000,
-      });
-      this.dispatcher = this.ownAgent;
+      const built = buildDispatcher(cfg.baseUrl, { proxy: cfg.proxy, tls: cfg.tls, connectTimeoutMs: cfg.limits.connectMs });
+      this.ownDispatcher = built.dispatcher;
+      this.dispatcher = built.dispatcher;
+      this.proxy = built.proxy;
     }
+    // A short secret (a 3-letter proxy password) would blank out ordinary words; those never reach a message anyway.
+    this.secrets = [cfg.token, this.proxy?.password ?? ''].filter((x) => x.length >= 4);
   }
 
+  /** The longest per-request timeout: also bounds best-effort waits such as the cancel after a stop. */
   get requestTimeoutMs(): number {
-    return this.cfg.requestTimeoutMs;
+    return Math.max(this.cfg.limits.connectMs, this.cfg.limits.firstByteMs, this.cfg.limits.idleMs);
   }
 
   /** A JSON call: resolves with `data` of a `code: 0` reply. */
@@ -134,25 +137,33 @@ export class Transport {
       body = JSON.stringify(req.body);
     }
 
+    const idempotent = req.method === 'GET';
     for (let attempt = 0; ; attempt++) {
       await this.limiter.acquire(signal, { urgent: !!req.urgent });
       const started = performance.now();
+      const timer = new AttemptTimer(this.cfg.limits, signal, (phase) => this.timeoutError(phase, idempotent));
       let res: ApiResponse | undefined;
       try {
-        const raw = await request(this.origin + pathWithQuery, {
-          method: req.method,
-          headers,
-          body,
-          signal,
-          dispatcher: this.dispatcher,
-          headersTimeout: this.cfg.requestTimeoutMs,
-          bodyTimeout: this.cfg.requestTimeoutMs,
-        });
+        const raw = await untilAborted(
+          request(this.origin + pathWithQuery, {
+            method: req.method,
+            headers,
+            body,
+            signal: timer.signal,
+            dispatcher: timer.wrap(this.dispatcher),
+            // Ours (AttemptTimer) are exact; undici's would fire up to ~1 s late and with other messages.
+            headersTimeout: 0,
+            bodyTimeout: 0,
+          }),
+          timer.signal,
+        );
         res = {
           status: raw.statusCode,
           contentType: headerValue(raw.headers['content-type']) ?? '',
           logId: headerValue(raw.headers['x-tt-logid']),
           body: raw.body,
+          signal: timer.signal,
+          touch: () => timer.touch(),
         };
         const result = await handle(res);
         this.log({ method: req.method, path: pathWithQuery, status: res.status, durationMs: performance.now() - started, logId: res.logId, attempt });
@@ -161,9 +172,15 @@ export class Transport {
         if (res) res.body.destroy(); // free the socket whatever state the body is in
         const err = signal.aborted
           ? asCozeError(signal.reason)
-          : this.classify(e, { beforeData: res === undefined, idempotent: req.method === 'GET' });
+          : timer.signal.aborted
+            ? asCozeError(timer.signal.reason)
+            : this.classify(e, { beforeData: res === undefined, idempotent });
+        // Failures after the headers (a reset or silence mid-stream) still have the reply's logid: support needs it.
+        if (!err.logId && res?.logId && err.kind !== 'canceled') err.logId = res.logId;
         const limit = err.code !== undefined ? Math.min(maxRetries, LIMITED_RETRY_CODES.get(err.code) ?? maxRetries) : maxRetries;
-        const willRetry = !signal.aborted && err.retryable === true && !noAutoRetry.has(err) && attempt < limit;
+        // 4016 is retried blindly only when the caller does not know the chat that keeps the conversation busy.
+        const retryable = err.code === 4016 ? req.retryBusy === true : err.retryable === true;
+        const willRetry = !signal.aborted && retryable && !noAutoRetry.has(err) && attempt < limit;
         this.log({
           method: req.method,
           path: pathWithQuery,
@@ -182,8 +199,10 @@ export class Transport {
           }
           throw err;
         }
-        await sleep(this.cfg.retryBaseMs * 2 ** attempt, signal);
+      } finally {
+        timer.dispose();
       }
+      await sleep(this.cfg.retryBaseMs * 2 ** attempt, signal);
     }
   }
 
@@ -192,74 +211,41 @@ export class Transport {
    * gateway HTML, an empty 503, truncated JSON — becomes an error that names the HTTP status, never the body.
    */
   async readCozeJson(res: ApiResponse): Promise<{ data: unknown; logId: string | undefined }> {
-    const text = await res.body.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (isRecord(parsed) && typeof parsed.code === 'number') {
-      const logId = res.logId ?? bodyLogId(parsed);
-      if (parsed.code !== 0) throw this.apiError(parsed.code, parsed.msg, logId, res.status);
-      if (res.status >= 200 && res.status < 300) return { data: parsed.data, logId };
-    }
-    throw httpError(res, text === '' ? 'empty' : 'unreadable');
+    return decodeCozeJson(res, await res.body.text(), (x) => this.redact(x));
   }
 
   apiError(code: number, msg: unknown, logId: string | undefined, httpStatus: number | undefined): CozeError {
-    const m = this.redact(shortMsg(msg));
-    return new CozeError('api', apiErrorMessage(code, m, logId), {
-      code,
-      logId,
-      cozeMessage: m,
-      httpStatus,
-      // 4016 (conversation busy) is not retried for now: waiting for the other chat is later work.
-      retryable: RETRY_CODES.has(code),
-    });
+    return apiError(code, msg, logId, httpStatus, (x) => this.redact(x));
+  }
+
+  /** The error for a phase of an attempt that ran out of time (requestTimer.ts). */
+  timeoutError(phase: AttemptPhase, idempotent: boolean): CozeError {
+    return timeoutError(phase, idempotent, this.failureContext());
   }
 
   /**
-   * Turns a raw failure (undici, socket, body read) into a CozeError with a user-facing message.
+   * Turns a raw failure (undici, socket, TLS, proxy, body read) into a CozeError (failures.ts).
    * `beforeData`: nothing of the response had arrived. `idempotent`: repeating the request is harmless.
-   * Connection failures before any data are retried for GET and POST alike; after data has arrived, or on a
-   * headers timeout (the server got the request and may have started a chat), only idempotent requests are.
    */
   classify(e: unknown, where: { beforeData: boolean; idempotent: boolean }): CozeError {
-    if (e instanceof CozeError) return e;
-    const code = errorCode(e);
-    const host = this.cfg.baseUrl.host;
-    const secs = formatSeconds(this.cfg.requestTimeoutMs);
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-      return new CozeError('timeout', `Coze did not answer within ${secs}.`, { retryable: where.idempotent });
-    }
-    if (code === 'UND_ERR_BODY_TIMEOUT') {
-      return new CozeError('timeout', `Coze stopped sending data for ${secs}.`, { retryable: where.idempotent });
-    }
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new CozeError('network', `Could not connect to ${host} within ${secs}.`, { retryable: true });
-    }
-    if (code === 'ENOTFOUND') {
-      return new CozeError('network', `Could not find the host ${host}: check the network and the base URL.`, {
-        retryable: false,
-      });
-    }
-    if (code !== undefined && CONNECT_ERRORS.has(code)) {
-      const what = where.beforeData ? `Could not reach ${host}` : 'The connection to Coze broke';
-      return new CozeError('network', `${what} (${describeCode(code)}).`, {
-        retryable: where.beforeData || where.idempotent,
-      });
-    }
-    const detail = e instanceof Error ? e.message : String(e);
-    return new CozeError('network', `Request to ${host} failed: ${this.redact(shortMsg(detail))}`, {
-      retryable: false,
-    });
+    return classifyFailure(e, where, this.failureContext());
   }
 
-  /** The token must never leave the Authorization header (log entries, messages). */
+  private failureContext(): FailureContext {
+    return {
+      baseUrl: this.cfg.baseUrl,
+      proxy: this.proxy,
+      limits: this.cfg.limits,
+      ownDispatcher: this.ownDispatcher !== undefined,
+      redact: (x) => this.redact(x),
+    };
+  }
+
+  /** The token and the proxy password must never leave the client (log entries, messages), nor URL credentials. */
   redact(s: string): string {
-    const t = this.cfg.token;
-    return t.length >= 6 && s.includes(t) ? s.split(t).join('***') : s;
+    let out = stripUserinfo(s);
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('***');
+    return out;
   }
 
   /** Last line of defence before an error leaves the client: no token in its message, stack or last_error. */
@@ -280,6 +266,7 @@ export class Transport {
     if (entry.logId !== undefined) clean.logId = entry.logId;
     if (entry.error !== undefined) clean.error = this.redact(entry.error);
     if (entry.willRetry !== undefined) clean.willRetry = entry.willRetry;
+    if (this.proxy) clean.proxy = this.proxy.shown;
     try {
       sink(clean);
     } catch {
@@ -289,29 +276,40 @@ export class Transport {
 
   async close(reason: CozeError): Promise<void> {
     this.limiter.close(reason);
-    // A caller-supplied dispatcher belongs to the caller.
-    if (this.ownAgent) await this.ownAgent.close();
+    // A caller-supplied dispatcher belongs to the caller. Ours is destroyed rather than closed: every question
+    // has ended by now, and close() would wait for a connect or proxy CONNECT that a timeout gave up on.
+    if (this.ownDispatcher) await this.ownDispatcher.destroy();
   }
 }
 
-/** Builds the error for a reply without a Coze code: names the HTTP status, never the body. */
-export function httpError(res: ApiResponse, bodyKind: 'empty' | 'unreadable' | 'unexpected'): CozeError {
-  const status = res.status;
-  const statusText = STATUS_CODES[status] ?? '';
-  const label = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
-  const log = res.logId ? ` (logid ${res.logId})` : '';
-  const what =
-    bodyKind === 'empty' ? 'an empty body' : bodyKind === 'unexpected' ? `an unexpected ${res.contentType || 'reply'}` : 'a body that is not Coze JSON';
-  if (RETRY_STATUSES.has(status)) {
-    return new CozeError('network', `Coze is unavailable: ${label} with ${what}${log}.`, { httpStatus: status, logId: res.logId, retryable: true });
+/**
+ * undici only acts on an abort once the request is on a connection: while it connects (TCP, proxy CONNECT, TLS
+ * handshake) the promise would wait for undici's own connect timeout. So the abort wins the race here; the
+ * request left behind fails on its own once connected or timed out (its body, if any, is released).
+ */
+function untilAborted<T extends { body: { destroy(): unknown } }>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.then((r) => r.body.destroy(), () => undefined);
+    return Promise.reject(signal.reason);
   }
-  let hint = '';
-  if (status === 401 || status === 403) hint = ' Check the API token and the region.';
-  else if (status === 404) hint = ' Check the base URL.';
-  return new CozeError('protocol', `Unexpected reply from Coze: ${label} with ${what}${log}.${hint}`, {
-    httpStatus: status,
-    logId: res.logId,
-    retryable: false,
+  return new Promise<T>((resolve, reject) => {
+    let lost = false;
+    const onAbort = () => {
+      lost = true;
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        if (lost) r.body.destroy();
+        else resolve(r);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!lost) reject(e);
+      },
+    );
   });
 }
 
@@ -333,44 +331,3 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return s === undefined || s === '' ? undefined : s;
 }
 
-function bodyLogId(body: Record<string, unknown>): string | undefined {
-  const d = body.detail;
-  return isRecord(d) && typeof d.logid === 'string' && d.logid ? d.logid : undefined;
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The errno-style code of an error or of its cause chain (undici wraps socket errors). */
-function errorCode(e: unknown): string | undefined {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
-    const c = (cur as { code?: unknown }).code;
-    if (typeof c === 'string' && c !== 'UND_ERR' && c) {
-      // undici's generic SocketError has a more precise cause (e.g. ECONNRESET); prefer the cause when known.
-      const inner = (cur as { cause?: { code?: unknown } }).cause?.code;
-      return typeof inner === 'string' && CONNECT_ERRORS.has(inner) ? inner : c;
-    }
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function describeCode(code: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'connection reset';
-    case 'EAI_AGAIN':
-      return 'DNS lookup failed';
-    default:
-      return code;
-  }
-}
-
-export function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${s >= 10 ? Math.round(s) : Number(s.toFixed(2))} s`;
-}

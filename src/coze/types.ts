@@ -9,24 +9,73 @@ export interface CozeClientOptions {
   /** e.g. https://api.coze.cn. http: is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost). */
   baseUrl: string;
   token: string;
+  /** Digits only (Coze's bot ids are 19-digit numbers, sent as a string). */
   botId: string;
   userId: string;
   /** Minimum gap between the starts of any two requests, client-wide. Default 500. */
   minIntervalMs?: number;
-  /** Retries after the first attempt on 500/502/503/504 and connection failures. Default 5 (= 6 attempts). */
+  /**
+   * Retries after the first attempt on 500/502/503/504, connection failures, busy/rate codes (4009/4013/4020),
+   * and 4016 when the chat that keeps the conversation busy is not this client's. Default 5 (= 6 attempts).
+   */
   maxRetries?: number;
   /** Retry n (0-based) waits retryBaseMs * 2^n. Default 500. */
   retryBaseMs?: number;
   /** Gap between two GET /v3/chat/retrieve calls. Default 1000 (Coze's advice; each poll is a billed call). */
   pollIntervalMs?: number;
-  /** Per HTTP request: connect, headers, and silence between body chunks. Default 30 000. */
+  /** Default of the three per-request timeouts below. Default 30 000. */
   requestTimeoutMs?: number;
+  /** TCP connect, proxy CONNECT and TLS handshake of one request. Default requestTimeoutMs. */
+  connectTimeoutMs?: number;
+  /** From the request being sent to the response headers. Default requestTimeoutMs. */
+  firstByteTimeoutMs?: number;
+  /**
+   * Longest silence while a reply body (a JSON body or the answer stream) is arriving. A slow answer never times
+   * out as long as some bytes arrive within this. Default requestTimeoutMs.
+   */
+  streamIdleTimeoutMs?: number;
   /** The whole question, all requests and waits included. Default 300 000. */
   maxWaitMs?: number;
-  /** Called once per HTTP attempt, for the log. Never receives the token. */
+  /** Route requests through a proxy. Absent: direct. */
+  proxy?: CozeProxyOptions;
+  /** Certificate checks, for the Coze host and an https proxy alike. */
+  tls?: CozeTlsOptions;
+  /** Called once per HTTP attempt, for the log. Never receives the token or proxy credentials. */
   onRequestLog?: (entry: RequestLogEntry) => void;
-  /** Advanced: an undici Dispatcher to use instead of the client's own pool (proxies, tests). */
+  /**
+   * Advanced: an undici 7 Dispatcher to use instead of the client's own (tests, custom networking). It cannot be
+   * combined with `proxy` or `tls` (the constructor throws). The client never closes it.
+   */
   dispatcher?: import('undici').Dispatcher;
+}
+
+export interface CozeProxyOptions {
+  /**
+   * `http://[user:password@]host:port` (or https://). A value without a scheme is taken as http://. Wins over the
+   * environment. Credentials go to the proxy only (Proxy-Authorization) and are never logged or shown.
+   */
+  url?: string;
+  /**
+   * Hosts reached directly, as NO_PROXY (comma or space separated, or a list): `example.com` (and its
+   * subdomains), `.example.com` / `*.example.com`, `host:port`, an IP address such as `127.0.0.1`, or `*` for all.
+   * Absent: NO_PROXY / no_proxy from the environment when `fromEnvironment`, else none.
+   */
+  noProxy?: string | readonly string[];
+  /**
+   * When `url` is empty: HTTPS_PROXY (for an https base URL; falls back to HTTP_PROXY) or HTTP_PROXY, and
+   * NO_PROXY, lower or upper case (lower wins), read once when the client is built.
+   */
+  fromEnvironment?: boolean;
+}
+
+export interface CozeTlsOptions {
+  /** Extra trusted CA certificates (PEM). Added to Node's bundled roots and NODE_EXTRA_CA_CERTS, not instead of them. */
+  ca?: string | readonly string[];
+  /**
+   * Default true. false accepts any certificate (only when the user turned VS Code's http.proxyStrictSSL off);
+   * it applies to Coze and to an https proxy.
+   */
+  rejectUnauthorized?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -41,10 +90,12 @@ export interface RequestLogEntry {
   logId?: string;
   /** 0 for the first try, 1.. for retries. */
   attempt: number;
-  /** Short description of a transport failure (no token, no body). */
+  /** Short description of a transport failure (no token, no body, no proxy credentials). */
   error?: string;
   /** True when another attempt follows this one. */
   willRetry?: boolean;
+  /** The proxy the request went through, without credentials (e.g. http://proxy.corp:3128). Absent: direct. */
+  proxy?: string;
 }
 
 export interface AskOptions {
@@ -53,6 +104,20 @@ export interface AskOptions {
   conversationId?: string;
   signal?: AbortSignal;
   onProgress?: (progress: AskProgress) => void;
+  /**
+   * Ask this bot instead of the client's `botId` (digits only). Lets one client (one pool, one rate limiter)
+   * serve several bots, e.g. a chat switched to another bot while Ask Coze uses the default one.
+   */
+  botId?: string;
+  /**
+   * What to do when Coze answers 4016 (another chat still runs in this conversation):
+   * - 'wait' (default): when the running chat is this client's, wait for it to end (its question's end, or
+   *   GET /v3/chat/retrieve every pollIntervalMs for a chat left running), then ask; when it is not (another
+   *   window, another client), retry with backoff like a busy error (maxRetries, retryBaseMs). Bounded by maxWaitMs.
+   * - 'cancel': cancel this client's running chat in that conversation (its question then ends as canceled),
+   *   then ask. A chat the client does not know is waited for as with 'wait'.
+   */
+  ifConversationBusy?: 'wait' | 'cancel';
 }
 
 export interface AskProgress {
@@ -80,6 +145,15 @@ export interface CozeAnswer {
   usage?: CozeUsage;
 }
 
+/**
+ * - network: Coze (or the proxy) could not be reached, the connection broke, a TLS certificate is not trusted,
+ *   or a gateway answered 429/5xx without a Coze body. `reason` says which.
+ * - timeout: a per-request timeout (first byte, silence) or the whole question's maxWaitMs. `reason` says which.
+ * - api: Coze answered with a body code (`code`, `logId`, `cozeMessage`).
+ * - protocol: a reply this client cannot read.
+ * - canceled, chat-failed, requires-action: how the chat ended.
+ * - invalid-input: rejected before anything was sent: a constructor option (`invalidOption`), or an empty question.
+ */
 export type CozeErrorKind =
   | 'network'
   | 'timeout'
@@ -87,4 +161,44 @@ export type CozeErrorKind =
   | 'protocol'
   | 'canceled'
   | 'chat-failed'
-  | 'requires-action';
+  | 'requires-action'
+  | 'invalid-input';
+
+/**
+ * The precise cause of a 'network' or 'timeout' error, for UIs that word their own message or offer an action
+ * (e.g. "open proxy settings"). The error's message already says it in English.
+ */
+export type CozeErrorReason =
+  /** network: nothing answered at the address (or at the proxy's, see proxy-refused). */
+  | 'connection-refused'
+  /** network: the connection broke (before or during the reply). */
+  | 'connection-reset'
+  /** network: the host name (of Coze, or of the proxy) could not be resolved. */
+  | 'dns'
+  /** network: connect + proxy CONNECT + TLS handshake did not finish within connectTimeoutMs. */
+  | 'connect-timeout'
+  /** network: the proxy itself refused the TCP connection. */
+  | 'proxy-refused'
+  /** network: the proxy answered 407: its credentials are missing or wrong. */
+  | 'proxy-auth'
+  /** network: the proxy answered CONNECT with another status (e.g. 403 port not allowed, 502 Coze unreachable). */
+  | 'proxy-error'
+  /** network: the certificate is self-signed (or its chain ends in a self-signed root that is not trusted). */
+  | 'tls-self-signed'
+  /** network: the certificate's issuer is not a trusted CA (typical for HTTPS inspection by a corporate proxy). */
+  | 'tls-unknown-issuer'
+  /** network: the certificate is for another host name. */
+  | 'tls-hostname-mismatch'
+  /** network: the certificate has expired or is not valid yet. */
+  | 'tls-expired'
+  /** network: another certificate problem (revoked, bad signature, …). */
+  | 'tls-untrusted'
+  /** timeout: no response headers within firstByteTimeoutMs of sending the request. */
+  | 'first-byte-timeout'
+  /** timeout: a reply body (or the answer stream) went silent for streamIdleTimeoutMs. */
+  | 'idle-timeout'
+  /** timeout: the whole question took longer than maxWaitMs. */
+  | 'max-wait';
+
+/** For errors of kind 'invalid-input': which input is wrong. */
+export type CozeInvalidOption = 'baseUrl' | 'token' | 'botId' | 'userId' | 'proxy' | 'tls' | 'dispatcher' | 'question';

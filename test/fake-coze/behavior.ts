@@ -62,6 +62,8 @@ export interface FakeBehavior {
   unpublishedBotIds: string[];
   /** Tokens that authenticate but answer 4101 (no permission). */
   forbiddenTokens: string[];
+  /** Tokens that used to work and have expired (a PAT lives 1–30 days): 4100 with HTTP 401, like invalid ones. */
+  expiredTokens: string[];
   /** Overrides of the computed usage. */
   usage?: Partial<Usage>;
 }
@@ -90,6 +92,7 @@ export function defaultBehavior(): FakeBehavior {
     seed: 1,
     unpublishedBotIds: [],
     forbiddenTokens: [],
+    expiredTokens: [],
   };
 }
 
@@ -123,6 +126,7 @@ const CHECKS: Record<keyof FakeBehavior, Check> = {
   seed: (v) => typeof v === 'number' && Number.isInteger(v),
   unpublishedBotIds: isStrArr,
   forbiddenTokens: isStrArr,
+  expiredTokens: isStrArr,
   usage: (v) => isRecord(v) && Object.values(v).every(isNum),
 };
 

@@ -200,6 +200,7 @@ export class FakeCozeServer {
     // coze-api.md trap: auth errors come as HTTP 401 + {"code":4100}. 4101 comes with HTTP 200 here, so a client
     // that trusts the HTTP status instead of the body code is caught.
     if (rec.auth === 'missing' || rec.auth === 'invalid') return this.fail(res, rec, 4100, 'authentication is invalid', 401);
+    if (rec.auth === 'expired') return this.fail(res, rec, 4100, 'authentication is invalid: the access token has expired', 401);
     if (rec.auth === 'forbidden') {
       return this.fail(res, rec, 4101, 'The token you entered does not have permission for this operation. Check the token scope and region.');
     }
@@ -245,6 +246,7 @@ export class FakeCozeServer {
     const match = /^Bearer +(\S+) *$/i.exec(header);
     const token = match?.[1];
     if (!token) return 'invalid';
+    if (this.behavior.expiredTokens.includes(token)) return 'expired';
     if (this.behavior.forbiddenTokens.includes(token)) return 'forbidden';
     return this.acceptAnyToken || this.tokens.has(token) ? 'ok' : 'invalid';
   }

@@ -76,7 +76,7 @@ export interface MessageJson {
 /** Which API a request was for. 'other' = anything the server answers 404 to. */
 export type Endpoint = 'chat' | 'retrieve' | 'list' | 'cancel' | 'other';
 
-export type AuthOutcome = 'ok' | 'missing' | 'invalid' | 'forbidden';
+export type AuthOutcome = 'ok' | 'missing' | 'invalid' | 'expired' | 'forbidden';
 
 /** One API request as the server saw it. Control-API calls (/__fake/*) are not recorded. */
 export interface RecordedRequest {

@@ -2,7 +2,7 @@
 // the token never leaks.
 
 import { strict as assert } from 'node:assert';
-import { FakeCozeServer } from '../fake-coze/server';
+import { FakeCozeServer, type FakeCozeStartOptions } from '../fake-coze/server';
 import type { BehaviorPatch } from '../fake-coze/behavior';
 import { CozeClient, isCozeError, type CozeClientOptions, type CozeError, type RequestLogEntry } from '../../src/coze';
 
@@ -23,7 +23,7 @@ export interface Kit {
  * Registers before/afterEach/after hooks: one fake server for the describe block, reset after each test, every
  * client closed after each test. Also records log entries and errors, and scans them for the token.
  */
-export function useFakeCoze(behavior: BehaviorPatch = {}): Kit {
+export function useFakeCoze(behavior: BehaviorPatch = {}, start: Omit<FakeCozeStartOptions, 'behavior'> = {}): Kit {
   const clients: CozeClient[] = [];
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -51,7 +51,7 @@ export function useFakeCoze(behavior: BehaviorPatch = {}): Kit {
     },
   };
   before(async () => {
-    kit.fake = await FakeCozeServer.start({ behavior: { ...FAST_BEHAVIOR, ...behavior } });
+    kit.fake = await FakeCozeServer.start({ ...start, behavior: { ...FAST_BEHAVIOR, ...behavior } });
     process.on('unhandledRejection', onUnhandled);
   });
   afterEach(async () => {
@@ -101,6 +101,17 @@ export async function eventually(cond: () => boolean, ms = 2000, what = 'conditi
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
     await sleep(5);
   }
+}
+
+/**
+ * After a failure: the same client answers the next question correctly (nothing stuck: limiter, pool, chats).
+ * Queued faults must have been used up by then.
+ */
+export async function assertAnswersNext(kit: Kit, client: CozeClient, opts: { mode?: 'poll' | 'stream'; conversationId?: string } = {}): Promise<void> {
+  const q = `next question ${Math.random().toString(36).slice(2)}`;
+  kit.fake.setBehavior({ answerFor: { [q]: [`answer to ${q}`] } });
+  const a = await client.ask(q, opts);
+  assert.equal(a.text, `answer to ${q}`, 'the next question is answered correctly');
 }
 
 export function requestsTo(fake: FakeCozeServer, endpoint: 'chat' | 'retrieve' | 'list' | 'cancel' | 'other') {

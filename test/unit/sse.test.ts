@@ -177,6 +177,69 @@ describe('SseParser', () => {
       );
     });
 
+    /**
+     * A deliberately simple reference: the whole text at once, lines split by a regex, the same leniencies as
+     * SseParser (a trailing event without its blank line kept, a named event without data kept).
+     */
+    function referenceParse(text: string): SseEvent[] {
+      const out: SseEvent[] = [];
+      let name = '';
+      let data: string[] = [];
+      let id: string | undefined;
+      let has = false;
+      const dispatch = () => {
+        if (has && (data.length > 0 || name !== '')) out.push(id === undefined ? { event: name, data: data.join('\n') } : { event: name, data: data.join('\n'), id });
+        name = '';
+        data = [];
+        id = undefined;
+        has = false;
+      };
+      const body = text; // the caller's TextDecoder has dropped a leading BOM, as SseParser's does
+      const lines = body.split(/\r\n|\r|\n/);
+      const complete = /[\r\n]$/.test(body) ? lines.slice(0, -1) : lines;
+      for (const line of complete) {
+        if (line === '') dispatch();
+        else if (line.startsWith(':')) continue;
+        else {
+          const i = line.indexOf(':');
+          const field = i === -1 ? line : line.slice(0, i);
+          let value = i === -1 ? '' : line.slice(i + 1);
+          if (value.startsWith(' ')) value = value.slice(1);
+          if (field === 'event') [name, has] = [value, true];
+          else if (field === 'data') [data, has] = [[...data, value], true];
+          else if (field === 'id' && !value.includes('\0')) id = value;
+        }
+      }
+      dispatch();
+      return out;
+    }
+
+    it('matches a simple reference parser on random streams of SSE tokens, for any chunking', () => {
+      const token = fc.oneof(
+        fc.constantFrom('event', 'data', 'id', 'retry', 'foo', ':', ': ', ' ', '\n', '\r', '\r\n', '\n\n', 'event:', 'data:', 'data: ', 'id:', ':ping\n', '\uFEFF', '\0'),
+        fc.string({ unit: 'grapheme', maxLength: 6 }),
+      );
+      fc.assert(
+        fc.property(fc.array(token, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 20 }), (tokens, cuts) => {
+          const text = tokens.join('');
+          const bytes = enc.encode(text);
+          const expected = referenceParse(new TextDecoder().decode(bytes));
+          assert.deepEqual(parseSse([bytes]), expected);
+          assert.deepEqual(parseSse(chunkAt(bytes, cuts.map((c) => (bytes.length ? c % bytes.length : 0)))), expected);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('never hangs or grows quadratically on pathological input (only line ends, one endless line, only colons)', () => {
+      for (const text of ['\r'.repeat(100_000), '\n'.repeat(100_000), '\r\n'.repeat(50_000), 'data:' + 'x'.repeat(200_000), ':'.repeat(100_000)]) {
+        const bytes = enc.encode(text);
+        const chunks: Uint8Array[] = [];
+        for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
+        assert.deepEqual(parseSse(chunks), parseSse([bytes]));
+      }
+    });
+
     it('random bytes in random chunks never throw and give the same events however chunked', () => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 400 }), fc.array(fc.nat(), { maxLength: 10 }), (bytes, cuts) => {
