@@ -42,7 +42,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
-    entryPoints: { 'webview/answer': 'src/webview/answer.ts' },
+    entryPoints: { 'webview/answer': 'src/webview/answer.ts', 'webview/chat': 'src/webview/chat.ts' },
     outdir: 'dist',
   },
 ];

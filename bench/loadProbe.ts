@@ -1,7 +1,9 @@
 // Run in a fresh Node process by bundle.ts: times require() of one bundle, optionally activate(), with 'vscode'
 // mapped to a stub. Prints one JSON line. Usage: node loadProbe.js <bundle.js> [--activate]
 
+import fs from 'node:fs';
 import Module from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -45,6 +47,9 @@ function vscodeExportNames(): string[] {
   return ['window', 'workspace', 'commands', 'env', 'l10n', 'Uri', 'Disposable', 'EventEmitter', 'ExtensionMode', 'ViewColumn'];
 }
 
+/** Where the stubbed activation may write (the chat history folder); removed before the process exits. */
+const PROBE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'ask-coze-probe-'));
+
 function installVscodeStub(): void {
   const id = path.join(__dirname, '__vscode_stub__.js');
   const m = new Module(id);
@@ -52,6 +57,11 @@ function installVscodeStub(): void {
   m.loaded = true;
   const exportsObj: Record<string, unknown> = {};
   for (const name of vscodeExportNames()) exportsObj[name] = stub();
+  // Activation builds file paths from Uri.joinPath(...).fsPath (the chat history folder): those must be strings.
+  (exportsObj.Uri as { joinPath: unknown }).joinPath = (base: { fsPath?: unknown } | undefined, ...segments: string[]) => {
+    const fsPath = path.join(typeof base?.fsPath === 'string' ? base.fsPath : PROBE_DIR, ...segments);
+    return { fsPath, path: fsPath, scheme: 'file', toString: () => `file://${fsPath}` };
+  };
   m.exports = exportsObj;
   require.cache[id] = m;
   const internals = Module as unknown as ModuleInternals;
@@ -81,7 +91,7 @@ function main(): void {
       extensionPath: path.dirname(target),
       extensionMode: 1, // Production
       storageUri: undefined,
-      globalStorageUri: stub(),
+      globalStorageUri: { fsPath: PROBE_DIR, path: PROBE_DIR, scheme: 'file' },
       logUri: stub(),
     };
     try {
@@ -98,6 +108,7 @@ function main(): void {
   out.undiciLoaded = Object.keys(require.cache).some((k) => k.includes(`${path.sep}undici${path.sep}`));
   process.stdout.write(`${JSON.stringify(out)}\n`);
   // Don't wait for whatever the stubbed activation scheduled.
+  fs.rmSync(PROBE_DIR, { recursive: true, force: true });
   process.exit(0);
 }
 

@@ -24,6 +24,12 @@
 //    "coze.js at activation" must be "no": the client (with undici) loads on the first question.
 // 5. Memory: V8 heap used after a full GC before and after section 1 (modules loaded beforehand), and the peak
 //    sampled every 10 ms during each variant (uncollected garbage included).
+// 6. Chat view (bench/chatRender.ts): time per streamed piece at the start vs the end of a 200 KB answer in
+//    5,000 pieces, in headless Chromium with the built chat bundle; and a full re-render per piece for contrast.
+// 7. Soak (bench/soak.ts): 1,000 questions in a row, then 20 at once, through the real client against an in-process
+//    fake (every 4th polls, the others stream); every answer checked; the rate limiter's grant gaps; what is left
+//    after close(): open sockets at the fake, active timers, 'abort' listeners, process warnings; heap after a full
+//    GC before and after.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,7 +38,9 @@ import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { FakeCozeServer } from '../test/fake-coze/server';
 import { loadSummary, runBundleSection, type BundleSectionResult } from './bundle';
+import { runChatRenderSection, type ChatRenderResult } from './chatRender';
 import { runLimiterSection, runPollSection, type LimiterScenario, type PollSectionResult } from './poll';
+import { runSoak, type SoakResult } from './soak';
 import { RemoteFake } from './remoteFake';
 import { ANSWER_BYTES, DELTAS, errText, runStreamSection, type StreamSectionResult, type VariantResult } from './stream';
 import { bytes, max, mb, median, min, ms, printTable, round, stats, type Cell } from './table';
@@ -47,6 +55,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const STREAM_ROUNDS = 5;
 const POLL_RUNS = 3;
 const LOAD_PROCESSES = 7;
+const SOAK_SEQUENTIAL = 1000;
+const SOAK_CONCURRENT = 20;
+const SOAK_INTERVALS = { sequential: 2, concurrent: 5 };
 
 function heapAfterGc(): number {
   const gc = (global as { gc?: () => void }).gc;
@@ -106,6 +117,15 @@ async function main(): Promise<number> {
   const bundle = await runBundleSection(ROOT, { processes: LOAD_PROCESSES });
   printBundle(bundle);
 
+  // ---- 6. chat rendering (printed after memory, numbered as in the header) ----
+  let chatRender: ChatRenderResult | undefined;
+  try {
+    chatRender = await runChatRenderSection(ROOT);
+    if (!chatRender.skipped && !chatRender.correct) failures.push('chat rendering: the streamed DOM differs from a one-shot rendering of the answer');
+  } catch (e) {
+    failures.push(`chat rendering section failed: ${errText(e)}`);
+  }
+
   // ---- 5. memory ----
   const peaks = streams.flatMap((s) => s.variants.filter((v) => v.runs.length > 0).map((v) => ({ v, label: s.label })));
   printTable(
@@ -122,6 +142,18 @@ async function main(): Promise<number> {
       'Peaks include garbage not yet collected and the 1 MB expected answer the bench holds.',
     ],
   );
+
+  if (chatRender) printChatRender(chatRender);
+
+  // ---- 7. soak ----
+  let soak: SoakResult | undefined;
+  try {
+    soak = await runSoak({ sequential: SOAK_SEQUENTIAL, concurrent: SOAK_CONCURRENT, minIntervalMs: SOAK_INTERVALS });
+    printSoak(soak);
+    failures.push(...soak.failures.map((f) => `soak: ${f}`));
+  } catch (e) {
+    failures.push(`soak section failed: ${errText(e)}`);
+  }
 
   // ---- summary ----
   const summary = {
@@ -174,7 +206,37 @@ async function main(): Promise<number> {
         loads: b.loads.map((l) => ({ file: l.file, ...loadSummary(l), cozeLoadedAtActivation: l.cozeLoaded, error: l.error ?? l.activateError })),
       })),
     },
+    chatRender: chatRender && {
+      skipped: chatRender.skipped,
+      answerBytes: chatRender.answerBytes,
+      pieces: chatRender.pieces,
+      perPieceStartMs: chatRender.start,
+      perPieceEndMs: chatRender.end,
+      totalMs: round(chatRender.totalMs),
+      fullRerenderStartMs: chatRender.naiveStart,
+      fullRerenderEndMs: chatRender.naiveEnd,
+      correct: chatRender.correct,
+    },
     memory: { heapBeforeMiB: round(heapBefore / 1048576, 2), heapAfterMiB: round(heapAfter / 1048576, 2) },
+    soak: soak && {
+      phases: soak.phases.map((p) => ({
+        label: p.label,
+        questions: p.questions,
+        correct: p.correct,
+        requests: p.requests,
+        minIntervalMs: p.minIntervalMs,
+        minGrantGapMs: round(p.minGrantGapMs, 3),
+        durationMs: round(p.durationMs),
+        perQuestionMs: round(p.durationMs / Math.max(1, p.questions), 2),
+      })),
+      openConnectionsAfterClose: soak.openConnectionsAfterClose,
+      timersBefore: soak.timersBefore,
+      timersAfter: soak.timersAfter,
+      abortListenersAfter: soak.abortListenersAfter,
+      heapBeforeMiB: round(soak.heapBeforeBytes / 1048576, 2),
+      heapAfterMiB: round(soak.heapAfterBytes / 1048576, 2),
+      gcForced: soak.gcForced,
+    },
     failures,
   };
   const outDir = path.join(ROOT, 'bench', 'results');
@@ -337,6 +399,46 @@ function printBundle(b: BundleSectionResult): void {
     `Fresh Node process per figure (median of ${LOAD_PROCESSES}, after 1 unmeasured). 'vscode' is a stub, so activate() shows only the extension's own work.`,
   );
   printTable('4. Load time', ['bundle', 'build', 'require med', 'min', 'activate med', 'coze/undici loaded at activation'], loadRows, loadNotes);
+}
+
+function printChatRender(r: ChatRenderResult): void {
+  const title = `6. Chat view: a ${bytes(r.answerBytes)} Markdown answer streamed in ${r.pieces.toLocaleString('en')} pieces (built chat bundle, headless Chromium)`;
+  if (r.skipped) {
+    printTable(title, ['figure', 'value'], [['skipped', r.skipped]]);
+    return;
+  }
+  const row = (label: string, w: { meanMs: number; medianMs: number; p95Ms: number; maxMs: number } | undefined): Cell[] =>
+    w ? [label, ms(w.meanMs, 2), ms(w.medianMs, 2), ms(w.p95Ms, 2), ms(w.maxMs, 1)] : [label, '-', '-', '-', '-'];
+  printTable(
+    title,
+    ['per piece', 'mean', 'median', 'p95', 'max'],
+    [
+      row('chat, first 500 pieces', r.start),
+      row('chat, last 500 pieces', r.end),
+      row('full re-render, first 50', r.naiveStart),
+      row('full re-render, last 50', r.naiveEnd),
+    ],
+    [
+      `Per piece: the 'progress' message handler (incremental parse, sanitize, DOM update) and the layout it forces. Whole answer: ${ms(r.totalMs, 0)}.`,
+      '"full re-render" renders the whole answer so far for each piece (for contrast; first and last 50 pieces only).',
+      `The final DOM equals a one-shot rendering of the answer: ${r.correct ? 'yes' : 'NO'}.`,
+    ],
+  );
+}
+
+function printSoak(r: SoakResult): void {
+  printTable(
+    `7. Soak: through one real client each, against the in-process fake (every 4th question polls, the others stream)`,
+    ['phase', 'questions', 'correct', 'requests', 'minIntervalMs', 'min grant gap', 'duration', 'per question'],
+    r.phases.map((p) => [p.label, p.questions, p.correct, p.requests, p.minIntervalMs, ms(p.minGrantGapMs, 3), ms(p.durationMs, 0), ms(p.durationMs / Math.max(1, p.questions), 2)]),
+    [
+      `after close(): ${r.openConnectionsAfterClose} sockets open at the fake; timers ${r.timersBefore} before, ${r.timersAfter} after; ` +
+        `${r.abortListenersAfter} 'abort' listeners on the caller's signal; ${r.warnings.length} process warnings.`,
+      `heap used ${r.gcForced ? 'after a full GC' : '(no --expose-gc: garbage included)'}: ${mb(r.heapBeforeBytes)} before, ${mb(r.heapAfterBytes)} after ` +
+        `(${((r.heapAfterBytes - r.heapBeforeBytes) / 1024 / 1024).toFixed(2)} MiB; the same ~1 MiB after 200 or 3,000 questions: code and caches, not per question).`,
+      'min grant gap: between two consecutive grants of the rate limiter, on its own clock (arrival times at the fake jitter).',
+    ],
+  );
 }
 
 function respawnWithGc(): boolean {

@@ -11,6 +11,8 @@ export const ANSWER_VIEW_TYPE = 'askCoze.answer';
 export interface AnswerPanelHandlers {
   askFollowUp(panel: AnswerPanel, question: string): void;
   retry(panel: AnswerPanel): void;
+  /** "Continue in chat": the panel's question, answer and conversation move to the chat view. */
+  continueInChat?(panel: AnswerPanel): void;
 }
 
 /** Coalesces streaming updates: at most one message per frame-ish interval, always ending on the latest state. */
@@ -126,6 +128,9 @@ export class AnswerPanel implements vscode.Disposable {
       case 'retry':
         this.handlers.retry(this);
         break;
+      case 'continueInChat':
+        this.handlers.continueInChat?.(this);
+        break;
     }
   }
 
@@ -149,7 +154,13 @@ export class AnswerPanelManager implements vscode.Disposable, vscode.WebviewPane
   private readonly delegate: AnswerPanelHandlers = {
     askFollowUp: (panel, question) => this.handlers.askFollowUp(panel, question),
     retry: (panel) => this.handlers.retry(panel),
+    continueInChat: (panel) => {
+      if (panel.currentState.phase === 'waiting' || panel.currentState.phase === 'streaming') return; // not finished yet
+      void this.onContinueInChat?.(panel.currentState);
+    },
   };
+  /** Set by the wiring: adopts an answer into the chat. */
+  onContinueInChat: ((state: AnswerViewState) => Promise<void> | void) | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,

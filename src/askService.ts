@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import type { AskProgress, ChatStatus, CozeAnswer, CozeError } from './coze';
+import type { AskProgress, CozeAnswer, CozeError } from './coze';
 import { loadCoze } from './cozeLoader';
 import type { AnswerPanel, AnswerPanelManager } from './answerPanel';
 import type { ClientProvider } from './clientProvider';
-import { actionLabel, describeCozeError, describeSettingsProblem, type FixAction, type UserFacingError } from './errorMessages';
+import { checkReadyToAsk, confirmQuestion, reportAdjustments, runFixAction, statusLabel } from './askFlow';
+import { actionLabel, describeCozeError, type FixAction, type UserFacingError } from './errorMessages';
 import type { KeyStore } from './keyStore';
 import type { Log } from './log';
 import type { Notifier } from './notifier';
 import { progressTail } from './progressText';
-import { looksBinary, MAX_QUESTION_CHARS } from './questionChecks';
 import type { AnswerViewState } from './protocol';
-import { apiHost, readSettings, REGION_BASE_URLS, type AskCozeSettings, type ResponseMode } from './settings';
+import { apiHost, type AskCozeSettings, type ResponseMode } from './settings';
 
 // Ask Coze: question in, answer panel out. Owns the progress notification, the cancellation of questions
 // in flight and the way failures reach the user. It never talks HTTP itself: the client does.
@@ -31,23 +31,6 @@ export type AskOutcome =
   | { status: 'no-key' }
   | { status: 'empty' }
   | { status: 'invalid-settings'; message: string };
-
-function statusLabel(status: ChatStatus): string {
-  switch (status) {
-    case 'created':
-      return vscode.l10n.t('Starting');
-    case 'in_progress':
-      return vscode.l10n.t('Thinking');
-    case 'completed':
-      return vscode.l10n.t('Completed');
-    case 'failed':
-      return vscode.l10n.t('Failed');
-    case 'requires_action':
-      return vscode.l10n.t('Waiting for a tool');
-    case 'canceled':
-      return vscode.l10n.t('Canceled');
-  }
-}
 
 export class AskService implements vscode.Disposable {
   private readonly running = new Set<AbortController>();
@@ -99,52 +82,16 @@ export class AskService implements vscode.Disposable {
   }
 
   async ask(request: AskRequest): Promise<AskOutcome> {
-    const question = request.question.trim();
-    if (!question) return { status: 'empty' }; // nothing to send: never spend a billed call on it
-    let text = question;
-    if (text.length > MAX_QUESTION_CHARS) {
-      const send = vscode.l10n.t('Send the first {0} characters', MAX_QUESTION_CHARS.toLocaleString());
-      const choice = await this.notifier.show(
-        'warning',
-        vscode.l10n.t('The question is {0} characters long; Ask Coze sends at most {1}.', text.length.toLocaleString(), MAX_QUESTION_CHARS.toLocaleString()),
-        [send],
-      );
-      if (choice !== send) return { status: 'empty' };
-      text = text.slice(0, MAX_QUESTION_CHARS);
+    // Nothing to send, or the user declined a cut or a binary-looking question: never spend a billed call.
+    const text = await confirmQuestion(request.question, this.notifier);
+    if (text === undefined) return { status: 'empty' };
+    const ready = await checkReadyToAsk(this.keys, this.log);
+    reportAdjustments(ready.settings, this.notifier, this.log);
+    if (!ready.ok) {
+      this.present(ready.problem, ready.settings, request);
+      return ready.reason === 'no-key' ? { status: 'no-key' } : { status: 'invalid-settings', message: ready.problem.message };
     }
-
-    if (looksBinary(text)) {
-      const send = vscode.l10n.t('Send Anyway');
-      const choice = await this.notifier.show(
-        'warning',
-        vscode.l10n.t('The selection looks like binary data, which a bot cannot read. Send it anyway?'),
-        [send],
-      );
-      if (choice !== send) return { status: 'empty' };
-    }
-
-    const settings = readSettings();
-    this.reportAdjustments(settings);
-    const problem = describeSettingsProblem(settings);
-    if (problem) {
-      this.present(problem, settings, request);
-      return { status: 'invalid-settings', message: problem.message };
-    }
-    const baseUrl = settings.baseUrl!;
-    const token = await this.keys.get(baseUrl);
-    if (!token) {
-      const setKey = vscode.l10n.t('Set API Key');
-      void this.notifier
-        .show('warning', vscode.l10n.t('No Coze API key is set for {0}. Set one to ask questions.', apiHost(baseUrl)), [setKey])
-        .then(async (choice) => {
-          if (choice !== setKey) return;
-          const saved = await vscode.commands.executeCommand<boolean>('askCoze.setApiKey');
-          if (saved) void this.ask(request);
-        });
-      return { status: 'no-key' };
-    }
-    this.log.addSecret(token);
-    return this.run({ ...request, question: text }, settings, token);
+    return this.run({ ...request, question: text }, ready.settings, ready.token);
   }
 
   private async run(request: AskRequest, settings: AskCozeSettings, token: string): Promise<AskOutcome> {
@@ -192,7 +139,7 @@ export class AskService implements vscode.Disposable {
             });
           };
           return this.clients.use(settings, token, this.userId, (client) =>
-            client.ask(request.question, { mode, conversationId: request.conversationId, signal: controller.signal, onProgress }),
+            client.ask(request.question, { mode, botId: settings.botId, conversationId: request.conversationId, signal: controller.signal, onProgress }),
           );
         },
       );
@@ -258,58 +205,8 @@ export class AskService implements vscode.Disposable {
     const labels = new Map<string, FixAction>(error.actions.map((a) => [actionLabel(a, settings), a]));
     void this.notifier.show(error.severity, error.message, [...labels.keys()]).then(async (choice) => {
       const action = choice ? labels.get(choice) : undefined;
-      if (!action) return;
-      switch (action) {
-        case 'setKey':
-          if (await vscode.commands.executeCommand<boolean>('askCoze.setApiKey')) void this.ask(request);
-          break;
-        case 'switchRegion':
-          await this.switchRegion(settings);
-          void this.ask(request);
-          break;
-        case 'openSettings':
-          await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:ask-coze.ask-coze');
-          break;
-        case 'retry':
-          void this.ask(request);
-          break;
-        case 'openLog':
-          this.log.show();
-          break;
-      }
+      if (action) await runFixAction(action, settings, { keys: this.keys, log: this.log }, () => void this.ask(request));
     });
-  }
-
-  /**
-   * A token works only in the region that issued it (4100/4101). Switching moves the user to the other
-   * region; the key entered for this region goes along only when that region has none yet, since the
-   * likely story is "I pasted my coze.com key while cn was selected".
-   */
-  private async switchRegion(settings: AskCozeSettings): Promise<void> {
-    const target = settings.region === 'com' ? 'cn' : 'com';
-    const from = settings.baseUrl!;
-    const to = REGION_BASE_URLS[target];
-    const key = await this.keys.get(from);
-    if (key && !(await this.keys.get(to))) await this.keys.set(to, key);
-    await vscode.workspace.getConfiguration('askCoze').update('region', target, vscode.ConfigurationTarget.Global);
-    this.log.info(`Switched region to ${target} (${apiHost(to)}).`);
-  }
-
-  private lastAdjustments = '';
-
-  /** Out-of-range settings were clamped: say so once per distinct set, not on every question. */
-  private reportAdjustments(settings: AskCozeSettings): void {
-    const key = settings.adjustments.join('\n');
-    if (key === this.lastAdjustments) return;
-    this.lastAdjustments = key;
-    if (!key) return;
-    for (const note of settings.adjustments) this.log.warn(note);
-    const open = vscode.l10n.t('Open Settings');
-    void this.notifier
-      .show('warning', vscode.l10n.t('Some Ask Coze settings are out of range and were adjusted: {0}', settings.adjustments.join('; ')), [open])
-      .then((choice) => {
-        if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:ask-coze.ask-coze');
-      });
   }
 
   dispose(): void {

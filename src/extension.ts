@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { AnswerPanelManager } from './answerPanel';
 import { AskService } from './askService';
+import { registerChatCommands } from './chat/chatCommands';
+import { ChatService } from './chat/chatService';
+import { chatViewStrings } from './chat/chatStrings';
+import { ChatStore } from './chat/chatStore';
+import { ChatViewProvider } from './chat/chatView';
 import { ClientProvider } from './clientProvider';
 import { registerKeyCommands } from './keyCommands';
 import { KeyStore } from './keyStore';
@@ -23,7 +28,16 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
   const clients = new ClientProvider(log);
   const notifier = new Notifier();
   const panels = new AnswerPanelManager(context.extensionUri, answerViewStrings, log);
-  const asks = new AskService(keys, clients, panels, notifier, log, installationUserId(context));
+  const userId = installationUserId(context);
+  const asks = new AskService(keys, clients, panels, notifier, log, userId);
+  const chatStore = new ChatStore(vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath, { onWarning: (w) => log.warn(w) });
+  const chat = new ChatService({ keys, clients, notifier, log, userId, store: chatStore, workspaceState: context.workspaceState, globalState: context.globalState });
+  const chatView = new ChatViewProvider(context.extensionUri, chat, chatViewStrings, notifier, log);
+  // "Continue in chat" in an answer panel: its question, answer and Coze conversation move to the chat.
+  panels.onContinueInChat = async (state) => {
+    await chat.adopt(state);
+    await chatView.focusInput();
+  };
 
   context.subscriptions.push(
     log,
@@ -31,18 +45,22 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     clients,
     panels,
     asks,
+    chatView,
+    // Saves an answer still arriving as interrupted, synchronously, when VS Code shuts the extension down.
+    chat,
     keys.onDidChange(() => clients.reset()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('askCoze')) clients.reset();
+      if (e.affectsConfiguration('askCoze') || e.affectsConfiguration('http')) clients.reset();
     }),
     vscode.commands.registerCommand('askCoze.ask', (arg?: unknown) => asks.askFromEditor(arg)),
     vscode.commands.registerCommand('askCoze.stop', () => asks.stopAll()),
     vscode.commands.registerCommand('askCoze.showLog', () => log.show()),
     ...registerKeyCommands(keys, notifier, log),
+    ...registerChatCommands(chat, chatView),
   );
 
   return context.extensionMode === vscode.ExtensionMode.Test
-    ? { testing: createTestingApi({ keys, panels, notifier, log }) }
+    ? { testing: createTestingApi({ keys, panels, notifier, log, chat: { service: chat, view: chatView, store: chatStore } }) }
     : {};
 }
 

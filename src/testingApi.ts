@@ -1,9 +1,12 @@
 import type { AnswerPanelManager } from './answerPanel';
+import type { ChatService } from './chat/chatService';
+import type { ChatStore } from './chat/chatStore';
+import type { ChatViewProvider } from './chat/chatView';
 import type { KeyStore } from './keyStore';
 import type { Log } from './log';
 import type { ShownMessage } from './notifier';
 import type { Notifier } from './notifier';
-import type { AnswerViewState } from './protocol';
+import type { AnswerViewState, ChatViewState } from './protocol';
 import { readSettings } from './settings';
 
 // Returned from activate() only in ExtensionMode.Test, so that the in-host suite can set a key without
@@ -17,9 +20,31 @@ export interface AskCozeTestingApi {
   sendFromPanel(message: unknown): void;
   notifications(): readonly ShownMessage[];
   logLines(): readonly string[];
+  chat: ChatTestingApi;
 }
 
-export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelManager; notifier: Notifier; log: Log }): AskCozeTestingApi {
+export interface ChatTestingApi {
+  /** Feeds a message to the chat as if its webview had sent it (validated like any other). */
+  send(message: unknown): void;
+  /** What the chat view shows (or would show, when it is not open). */
+  state(): ChatViewState;
+  /** Resolves once no answer is running in any conversation. */
+  whenIdle(timeoutMs?: number): Promise<void>;
+  /** The folder of the history files. */
+  storeDir(): string;
+  /** The chat view's HTML, when VS Code has created the view. */
+  html(): string | undefined;
+  /** Puts text into the chat input, as "Ask Coze in Chat" does. */
+  insertInput(text: string): Promise<void>;
+}
+
+interface ChatDeps {
+  service: ChatService;
+  view: ChatViewProvider;
+  store: ChatStore;
+}
+
+export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelManager; notifier: Notifier; log: Log; chat: ChatDeps }): AskCozeTestingApi {
   const baseUrl = () => {
     const url = readSettings().baseUrl;
     if (!url) throw new Error('askCoze.baseUrl is not usable');
@@ -35,5 +60,19 @@ export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelMana
     sendFromPanel: (message) => deps.panels.latest()?.receive(message),
     notifications: () => deps.notifier.recent(),
     logLines: () => deps.log.recentLines(),
+    chat: {
+      send: (message) => deps.chat.view.receive(message),
+      state: () => deps.chat.service.viewState(),
+      whenIdle: async (timeoutMs = 30_000) => {
+        const deadline = Date.now() + timeoutMs;
+        while (deps.chat.service.isBusy()) {
+          if (Date.now() > deadline) throw new Error('the chat is still answering');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      },
+      storeDir: () => deps.chat.store.dir,
+      html: () => deps.chat.view.html,
+      insertInput: (text) => deps.chat.view.insertInput(text),
+    },
   };
 }

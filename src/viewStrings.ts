@@ -19,5 +19,6 @@ export function answerViewStrings(): AnswerViewStrings {
     logId: vscode.l10n.t('logid {0}'),
     showMore: vscode.l10n.t('Show more'),
     showLess: vscode.l10n.t('Show less'),
+    continueInChat: vscode.l10n.t('Continue in chat'),
   };
 }

@@ -1,4 +1,5 @@
 import type { AnswerViewState, AnswerViewStrings, AnswerViewToHost, HostToAnswerView } from '../protocol';
+import { decorateCodeBlocks, flash } from './codeBlocks';
 import { renderMarkdown } from './markdown';
 
 // Runs inside the answer panel's webview. Renders the state the host pushes; talks back only through the
@@ -47,7 +48,13 @@ const footer = el('footer', 'meta');
 const metaText = el('span', 'meta-text');
 const copyAnswer = el('button', 'secondary', t.copyAnswer);
 copyAnswer.type = 'button';
-footer.append(metaText, copyAnswer);
+// The question and answer (and Coze's conversation) move to the chat, to go on from there.
+const continueInChat = el('button', 'secondary continue-in-chat', t.continueInChat);
+continueInChat.type = 'button';
+continueInChat.addEventListener('click', () => vscode.postMessage({ type: 'continueInChat' }));
+const footerButtons = el('span', 'footer-buttons');
+footerButtons.append(continueInChat, copyAnswer);
+footer.append(metaText, footerButtons);
 app.append(questionBox, answerBox, statusBox, errorBox, followUpBox, footer);
 
 let state = initial.state;
@@ -70,7 +77,7 @@ function render(next: AnswerViewState): void {
   if (next.text !== renderedText) {
     renderedText = next.text;
     answerBox.innerHTML = renderMarkdown(next.text);
-    decorateCodeBlocks();
+    decorateCodeBlocks(answerBox, t, { copy: (text) => vscode.postMessage({ type: 'copy', text }) });
   }
   const busy = next.phase === 'waiting' || next.phase === 'streaming';
   answerBox.setAttribute('aria-busy', String(busy));
@@ -105,6 +112,7 @@ function render(next: AnswerViewState): void {
   if (next.elapsedMs !== undefined && !busy) meta.push(`${(next.elapsedMs / 1000).toFixed(1)} s`);
   metaText.textContent = meta.join(' · ');
   copyAnswer.hidden = !next.text;
+  continueInChat.hidden = busy || !next.question;
 }
 
 function retryButton(kind: 'primary' | 'secondary'): HTMLButtonElement {
@@ -112,26 +120,6 @@ function retryButton(kind: 'primary' | 'secondary'): HTMLButtonElement {
   retry.type = 'button';
   retry.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
   return retry;
-}
-
-function decorateCodeBlocks(): void {
-  for (const block of answerBox.querySelectorAll<HTMLDivElement>('div.code-block')) {
-    const bar = el('div', 'code-toolbar');
-    if (block.dataset.lang) bar.append(el('span', 'code-lang', block.dataset.lang));
-    const copy = el('button', 'link-button', t.copyCode);
-    copy.type = 'button';
-    copy.addEventListener('click', () => {
-      vscode.postMessage({ type: 'copy', text: block.querySelector('code')?.textContent ?? '' });
-      flash(copy, t.copyCode);
-    });
-    bar.append(copy);
-    block.prepend(bar);
-  }
-}
-
-function flash(button: HTMLButtonElement, label: string): void {
-  button.textContent = t.copied;
-  setTimeout(() => (button.textContent = label), 1200);
 }
 
 questionToggle.addEventListener('click', () => {
@@ -142,7 +130,7 @@ questionToggle.addEventListener('click', () => {
 
 copyAnswer.addEventListener('click', () => {
   vscode.postMessage({ type: 'copy', text: state.text });
-  flash(copyAnswer, t.copyAnswer);
+  flash(copyAnswer, t.copyAnswer, t.copied);
 });
 
 // Links in bot output never navigate the webview: the host opens them after checking the scheme.

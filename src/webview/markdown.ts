@@ -1,4 +1,5 @@
 import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/common';
 import MarkdownIt from 'markdown-it';
 
 // Bot output is untrusted Markdown. Raw HTML is not rendered at all (html: false turns it into text), only
@@ -20,14 +21,45 @@ md.renderer.rules.image = (tokens, idx) => {
   return SAFE_LINK.test(src) ? `<a href="${md.utils.escapeHtml(src)}" class="image-link">${label}</a>` : label;
 };
 
+/** Code blocks longer than this are shown without colours: highlighting is linear but not free. */
+const MAX_HIGHLIGHT_CHARS = 200_000;
+
+/**
+ * highlight.js (the "common" set of ~36 languages) colours code blocks that name their language. Its output is
+ * the code HTML-escaped with only <span class="hljs-…"> added; the colours come from VS Code's theme variables
+ * (media/highlight.css). No language guessing: auto-detection is slow and often wrong on short snippets.
+ */
+export function highlightCode(code: string, lang: string): string {
+  if (lang && code.length <= MAX_HIGHLIGHT_CHARS && hljs.getLanguage(lang)) {
+    try {
+      return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+    } catch {
+      // A grammar bug must not lose the answer: fall through to plain text.
+    }
+  }
+  return md.utils.escapeHtml(code);
+}
+
+/** The language named in a fence's info string ("ts", "python {linenos}" → "python"). */
+export function fenceLanguage(info: string): string {
+  return info.trim().split(/\s+/)[0] ?? '';
+}
+
+/** The HTML of one code block; the chat also uses it for a block that is still streaming (plain, no colours). */
+export function codeBlockHtml(code: string, lang: string, highlight = true): string {
+  const langAttr = lang ? ` data-lang="${md.utils.escapeHtml(lang)}"` : '';
+  const langClass = lang ? ` class="hljs language-${md.utils.escapeHtml(lang.replace(/[^\w-]/g, ''))}"` : ' class="hljs"';
+  const body = highlight ? highlightCode(code, lang) : md.utils.escapeHtml(code);
+  return `<div class="code-block"${langAttr}><pre><code${langClass}>${body}</code></pre></div>\n`;
+}
+
 md.renderer.rules.fence = (tokens, idx) => {
   const token = tokens[idx]!;
-  const lang = token.info.trim().split(/\s+/)[0] ?? '';
-  const escaped = md.utils.escapeHtml(token.content);
-  const langAttr = lang ? ` data-lang="${md.utils.escapeHtml(lang)}"` : '';
-  const langClass = lang ? ` class="language-${md.utils.escapeHtml(lang.replace(/[^\w-]/g, ''))}"` : '';
-  return `<div class="code-block"${langAttr}><pre><code${langClass}>${escaped}</code></pre></div>`;
+  return codeBlockHtml(token.content, fenceLanguage(token.info));
 };
+
+/** The parser shared by the one-shot renderer and the streaming one (src/webview/markdownStream.ts). */
+export const markdownParser = md;
 
 /** Markdown to HTML without the DOM pass (testable in plain Node). */
 export function renderMarkdownUnsanitized(markdown: string): string {
@@ -45,4 +77,9 @@ const PURIFY_CONFIG = {
 
 export function renderMarkdown(markdown: string): string {
   return DOMPurify.sanitize(md.render(markdown), PURIFY_CONFIG) as string;
+}
+
+/** Sanitized HTML as nodes, ready to insert (the chat inserts rendered blocks one by one). */
+export function renderSafeFragment(html: string): DocumentFragment {
+  return DOMPurify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true }) as unknown as DocumentFragment;
 }

@@ -10,6 +10,7 @@ import {
   reportFailure,
   runPaletteCommand,
   startCodeServer,
+  waitForNotification,
 } from '../codeServer';
 
 export const TEST_TOKEN = 'pat_test_token';
@@ -51,6 +52,8 @@ export async function stopUiSession(session: UiSession | undefined): Promise<voi
 export async function setApiKeyFromPalette(page: Page, token = TEST_TOKEN): Promise<void> {
   await runPaletteCommand(page, 'Coze: Set API Key');
   await answerInputBox(page, token, { password: true });
+  // Storing the secret is asynchronous: a question asked before this shows would find no key.
+  await waitForNotification(page, 'Coze API key saved');
 }
 
 /** Changes the fake bot through its control API, the way a test in another process would. */

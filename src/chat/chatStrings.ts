@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import type { ChatViewStrings } from '../protocol';
+
+/** The chat view's strings, translated by the host (webviews have no access to vscode.l10n). */
+export function chatViewStrings(): ChatViewStrings {
+  return {
+    inputPlaceholder: vscode.l10n.t('Ask Coze… (Enter to send, Shift+Enter for a new line, ↑ for the last question)'),
+    inputLabel: vscode.l10n.t('Question for Coze'),
+    send: vscode.l10n.t('Send'),
+    stop: vscode.l10n.t('Stop'),
+    retry: vscode.l10n.t('Retry'),
+    copyAnswer: vscode.l10n.t('Copy answer'),
+    copyCode: vscode.l10n.t('Copy'),
+    insertCode: vscode.l10n.t('Insert at cursor'),
+    copied: vscode.l10n.t('Copied'),
+    inserted: vscode.l10n.t('Inserted'),
+    you: vscode.l10n.t('You'),
+    bot: vscode.l10n.t('Coze'),
+    botLabel: vscode.l10n.t('Bot'),
+    tokens: vscode.l10n.t('{0} tokens'),
+    seconds: vscode.l10n.t('{0} s'),
+    waiting: vscode.l10n.t('Waiting for Coze…'),
+    answering: vscode.l10n.t('Coze is answering…'),
+    answered: vscode.l10n.t('Coze has answered.'),
+    stopped: vscode.l10n.t('Stopped: the answer is incomplete.'),
+    interrupted: vscode.l10n.t('Interrupted: VS Code closed while this answer was arriving.'),
+    failed: vscode.l10n.t('The answer failed.'),
+    followUps: vscode.l10n.t('Ask next'),
+    newChat: vscode.l10n.t('New chat'),
+    history: vscode.l10n.t('Chat history'),
+    historyEmpty: vscode.l10n.t('No conversations yet.'),
+    backToChat: vscode.l10n.t('Back to the chat'),
+    rename: vscode.l10n.t('Rename'),
+    renameLabel: vscode.l10n.t('New name for the conversation'),
+    delete: vscode.l10n.t('Delete'),
+    save: vscode.l10n.t('Save'),
+    cancel: vscode.l10n.t('Cancel'),
+    emptyTitle: vscode.l10n.t('Ask Coze anything'),
+    emptyHint: vscode.l10n.t('Select code in an editor and choose "Ask Coze in Chat" to ask about it. The bot remembers the conversation.'),
+    trimmed: vscode.l10n.t('{0} older turns are not kept in the history (the bot still remembers them).'),
+    turns: vscode.l10n.t('{0} turns'),
+    untitled: vscode.l10n.t('New chat'),
+    code: vscode.l10n.t('code {0}'),
+    logId: vscode.l10n.t('logid {0}'),
+  };
+}

@@ -1,0 +1,255 @@
+import * as vscode from 'vscode';
+import type { Log } from '../log';
+import type { Notifier } from '../notifier';
+import { isAllowedExternalLink, parseChatViewMessage, type ChatViewStrings, type ChatViewToHost, type HostToChatView } from '../protocol';
+import { buildWebviewHtml } from '../webviewHtml';
+import type { ChatProgressEvent, ChatService } from './chatService';
+
+// The chat's webview view in the Coze activity-bar container. It renders what ChatService holds and sends back
+// what the user does, as protocol messages the extension validates. VS Code may dispose the webview whenever
+// the view is hidden (no retainContextWhenHidden: a hidden chat costs no memory); the page then asks for the
+// state again ('ready') when it comes back, so nothing is lost.
+//
+// Traffic: the whole state on structural changes; while an answer streams, only the new text, coalesced to at
+// most one message per UPDATE_INTERVAL_MS.
+
+export const CHAT_VIEW_ID = 'askCoze.chat';
+const UPDATE_INTERVAL_MS = 40;
+
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  /** Text waiting for the view to load, for its input (Ask Coze in Chat). */
+  private readonly pendingInput: string[] = [];
+  private pendingHistory: boolean | undefined;
+  private pendingFocus = false;
+  /** The answer text of each turn as the view has it, to send only what is new. */
+  private readonly viewAnswers = new Map<string, string>();
+  private readonly dirtyTurns = new Map<string, ChatProgressEvent>();
+  private progressTimer: NodeJS.Timeout | undefined;
+  private stateQueued = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private viewDisposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly service: ChatService,
+    private readonly strings: () => ChatViewStrings,
+    private readonly notifier: Notifier,
+    private readonly log: Log,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this),
+      service.onDidChange(() => this.queueState()),
+      service.onDidProgress((e) => this.queueProgress(e)),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    this.view = view;
+    this.ready = false;
+    view.webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    view.webview.html = this.renderHtml(view.webview);
+    this.viewDisposables.push(
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      view.onDidChangeVisibility(() => {
+        // A hidden view's page is gone; it says 'ready' again when it is back.
+        if (!view.visible) this.ready = false;
+        else void this.service.refreshHistory();
+      }),
+      view.onDidDispose(() => {
+        if (this.view === view) {
+          this.view = undefined;
+          this.ready = false;
+        }
+      }),
+    );
+  }
+
+  /** The page as VS Code received it (tests check it never contains the token). */
+  get html(): string | undefined {
+    return this.view?.webview.html;
+  }
+
+  get isVisible(): boolean {
+    return !!this.view?.visible;
+  }
+
+  /** Shows the chat view and puts `text` into its input. */
+  async insertInput(text: string): Promise<void> {
+    this.pendingInput.push(text);
+    await this.reveal();
+    this.flushPending();
+  }
+
+  /** Shows the chat view with the caret in its input. */
+  async focusInput(): Promise<void> {
+    this.pendingFocus = true;
+    await this.reveal();
+    this.flushPending();
+  }
+
+  async showHistory(show = true): Promise<void> {
+    this.pendingHistory = show;
+    await this.reveal();
+    this.flushPending();
+  }
+
+  async reveal(): Promise<void> {
+    if (this.view) this.view.show(false);
+    else await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+
+  private flushPending(): void {
+    if (!this.ready) return;
+    for (const text of this.pendingInput.splice(0)) this.post({ type: 'insertInput', text });
+    if (this.pendingHistory !== undefined) this.post({ type: 'showHistory', show: this.pendingHistory });
+    this.pendingHistory = undefined;
+    if (this.pendingFocus) this.post({ type: 'focusInput' });
+    this.pendingFocus = false;
+  }
+
+  private renderHtml(webview: vscode.Webview): string {
+    return buildWebviewHtml({
+      webview,
+      extensionUri: this.extensionUri,
+      title: 'Coze',
+      script: 'webview/chat.js',
+      style: 'chat.css',
+      lang: vscode.env.language,
+      // Strings only: the state comes as a message once the page says 'ready', so a page that VS Code
+      // re-creates from this same HTML never shows stale state.
+      data: { strings: this.strings() },
+    });
+  }
+
+  // ---- host → view ---------------------------------------------------------------------------------------
+
+  private post(message: HostToChatView): void {
+    if (!this.view || !this.ready) return;
+    void this.view.webview.postMessage(message);
+  }
+
+  private queueState(): void {
+    if (this.stateQueued) return;
+    this.stateQueued = true;
+    // Several changes in one tick (a turn ends, history saved) go out as one message.
+    setImmediate(() => {
+      this.stateQueued = false;
+      this.sendState();
+    });
+  }
+
+  private sendState(): void {
+    if (!this.view || !this.ready) return;
+    const state = this.service.viewState();
+    this.dirtyTurns.clear();
+    this.viewAnswers.clear();
+    for (const turn of state.turns) this.viewAnswers.set(turn.id, turn.answer);
+    this.post({ type: 'state', state });
+  }
+
+  private queueProgress(event: ChatProgressEvent): void {
+    if (event.conversationId !== this.service.currentConversation.id) return;
+    this.dirtyTurns.set(event.turn.id, event);
+    this.progressTimer ??= setTimeout(() => this.flushProgress(), UPDATE_INTERVAL_MS);
+  }
+
+  private flushProgress(): void {
+    this.progressTimer = undefined;
+    if (!this.ready) return; // the full state follows 'ready'
+    for (const { conversationId, turn } of this.dirtyTurns.values()) {
+      if (conversationId !== this.service.currentConversation.id) continue;
+      const shown = this.viewAnswers.get(turn.id);
+      if (shown === undefined || !turn.answer.startsWith(shown)) {
+        // Not an extension of what the view has (several answers interleaving, or a turn it does not know).
+        this.sendState();
+        return;
+      }
+      const view = this.service.turnView(turn);
+      this.viewAnswers.set(turn.id, turn.answer);
+      this.post({ type: 'progress', turnId: turn.id, offset: shown.length, append: turn.answer.slice(shown.length), status: view.status, statusText: view.statusText });
+    }
+    this.dirtyTurns.clear();
+  }
+
+  // ---- view → host ---------------------------------------------------------------------------------------
+
+  /** Everything the webview sends arrives here and is validated before anything acts on it. */
+  receive(raw: unknown): void {
+    const message = parseChatViewMessage(raw);
+    if (!message) {
+      this.log.warn('Ignored a malformed message from the chat view.');
+      return;
+    }
+    void this.handle(message).catch((err: unknown) => this.log.error(`Chat: ${message.type} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+  }
+
+  private async handle(message: ChatViewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.service.whenLoaded();
+        this.sendState();
+        this.flushPending();
+        return;
+      case 'send':
+        return this.service.send(message.text);
+      case 'stop':
+        return this.service.stop();
+      case 'retry':
+        return this.service.retry(message.turnId);
+      case 'newChat':
+        return this.service.newChat();
+      case 'openConversation':
+        await this.service.open(message.id);
+        return;
+      case 'renameConversation':
+        return this.service.rename(message.id, message.title);
+      case 'deleteConversation':
+        return this.service.delete(message.id);
+      case 'selectBot':
+        return this.service.selectBot(message.botId);
+      case 'fixAction':
+        return this.service.fixAction(message.action);
+      case 'copy':
+        return vscode.env.clipboard.writeText(message.text);
+      case 'insertCode':
+        await this.insertCode(message.code);
+        return;
+      case 'openLink':
+        if (isAllowedExternalLink(message.href)) await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
+        else this.log.warn('Blocked a link with a disallowed scheme from the chat view.');
+        return;
+    }
+  }
+
+  /** Replaces the selection(s) of the editor last used with the code, and focuses that editor. */
+  private async insertCode(code: string): Promise<boolean> {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (!editor) {
+      void this.notifier.show('info', vscode.l10n.t('Open a file in an editor to insert the code there.'));
+      return false;
+    }
+    const done = await editor.edit((edit) => {
+      for (const selection of editor.selections) edit.replace(selection, code);
+    });
+    if (!done) {
+      void this.notifier.show('warning', vscode.l10n.t('The code could not be inserted: the editor is read-only.'));
+      return false;
+    }
+    await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    return true;
+  }
+
+  dispose(): void {
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
