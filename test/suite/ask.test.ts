@@ -1,49 +1,23 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AskCozeApi } from '../../src/extension';
 import type { AskOutcome } from '../../src/askService';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { fake, fakeUrl, testToken, waitFor } from './fakeControl';
+import { activateForTests, assertNoToken, BOT_ID, fake, testToken, waitFor } from './fakeControl';
 
 // "Ask Coze" end to end inside a real extension host, against the fake Coze server: both response modes,
 // the panel's content, the error paths a user meets first (no key, 4100, 4015), cancellation reaching Coze,
 // follow-ups continuing the conversation, and the token staying out of everything the extension shows.
 
-const BOT_ID = '7445600453913968691';
 let api: AskCozeTestingApi;
-
-async function configure(values: Record<string, unknown>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('askCoze');
-  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 const ask = (question: string, mode?: 'stream' | 'poll') =>
   vscode.commands.executeCommand<AskOutcome>('askCoze.ask', { question, mode }) as Promise<AskOutcome>;
-
-function assertNoToken(where: string, text: string): void {
-  assert.ok(!text.includes(testToken()), `the token appears in ${where}`);
-  assert.ok(!/\bpat_[A-Za-z0-9]{6,}/.test(text), `something token-shaped appears in ${where}`);
-}
 
 suite('Ask Coze', function () {
   this.timeout(60_000);
 
   suiteSetup(async () => {
-    const extension = vscode.extensions.getExtension<AskCozeApi>('ask-coze.ask-coze');
-    assert.ok(extension, 'the extension is not installed');
-    const exported = await extension.activate();
-    assert.ok(exported.testing, 'the testing API is missing (is the extension running in test mode?)');
-    api = exported.testing;
-    await configure({
-      region: 'custom',
-      baseUrl: fakeUrl(),
-      botId: BOT_ID,
-      minRequestIntervalMs: 0,
-      pollIntervalMs: 200,
-      maxRetries: 2,
-      requestTimeoutSeconds: 10,
-      maxWaitSeconds: 60,
-    });
+    api = await activateForTests();
   });
 
   setup(async () => {

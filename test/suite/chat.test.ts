@@ -4,22 +4,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AskOutcome } from '../../src/askService';
 import { ChatStore } from '../../src/chat/chatStore';
-import type { AskCozeApi } from '../../src/extension';
 import type { ChatTurnView, ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { fake, fakeUrl, testToken, waitFor } from './fakeControl';
+import { activateForTests, assertNoToken, BOT_ID, configure, fake, testToken, waitFor } from './fakeControl';
 
 // The sidebar chat inside a real extension host, against the fake Coze server, driven through the testing API
 // exactly as its webview would drive it (every message goes through the same validation): multi-turn
 // conversations, history on disk, stop reaching Coze, follow-ups, Continue in chat, and bad messages.
 
-const BOT_ID = '7445600453913968691';
 let api: AskCozeTestingApi;
-
-async function configure(values: Record<string, unknown>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('askCoze');
-  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 const state = (): ChatViewState => api.chat.state();
 const lastTurn = (): ChatTurnView | undefined => state().turns.at(-1);
@@ -41,32 +34,12 @@ async function ask(text: string): Promise<ChatTurnView> {
 
 const chatRequests = async () => (await fake.requests()).filter((r) => r.endpoint === 'chat');
 
-function assertNoToken(where: string, text: string): void {
-  assert.ok(!text.includes(testToken()), `the token appears in ${where}`);
-  assert.ok(!/\bpat_[A-Za-z0-9]{6,}/.test(text), `something token-shaped appears in ${where}`);
-}
-
 suite('Chat', function () {
   this.timeout(60_000);
 
   suiteSetup(async () => {
-    const extension = vscode.extensions.getExtension<AskCozeApi>('ask-coze.ask-coze');
-    assert.ok(extension, 'the extension is not installed');
-    const exported = await extension.activate();
-    assert.ok(exported.testing, 'the testing API is missing (is the extension running in test mode?)');
-    api = exported.testing;
-    await configure({
-      region: 'custom',
-      baseUrl: fakeUrl(),
-      botId: BOT_ID,
-      bots: [],
-      responseMode: 'stream',
-      minRequestIntervalMs: 0,
-      pollIntervalMs: 200,
-      maxRetries: 2,
-      requestTimeoutSeconds: 10,
-      maxWaitSeconds: 60,
-    });
+    api = await activateForTests();
+    await configure({ bots: [] });
   });
 
   setup(async () => {

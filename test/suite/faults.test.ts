@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AskCozeApi } from '../../src/extension';
 import type { AskOutcome } from '../../src/askService';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { fake, fakeUrl, testToken, waitFor } from './fakeControl';
+import { activateForTests, configure, fake, fakeUrl, testToken, waitFor } from './fakeControl';
 
 // What a user meets when the network or Coze misbehaves, end to end in the extension host: for each fault the
 // message names the problem (with code and logid when Coze sent them) and offers the right action, the question
@@ -13,11 +12,6 @@ let api: AskCozeTestingApi;
 
 const ask = (question: string, mode: 'stream' | 'poll' = 'stream') =>
   vscode.commands.executeCommand<AskOutcome>('askCoze.ask', { question, mode }) as Promise<AskOutcome>;
-
-async function configure(values: Record<string, unknown>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('askCoze');
-  for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 interface FaultCase {
   name: string;
@@ -94,17 +88,7 @@ suite('Faults, as the user sees them', function () {
   this.timeout(90_000);
 
   suiteSetup(async () => {
-    const exported = await vscode.extensions.getExtension<AskCozeApi>('ask-coze.ask-coze')!.activate();
-    api = exported.testing!;
-    await configure({
-      region: 'custom',
-      baseUrl: fakeUrl(),
-      minRequestIntervalMs: 0,
-      pollIntervalMs: 200,
-      maxRetries: 2,
-      requestTimeoutSeconds: 10,
-      maxWaitSeconds: 60,
-    });
+    api = await activateForTests();
   });
 
   setup(async () => {

@@ -2,10 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AskCozeApi } from '../../src/extension';
 import type { AskOutcome } from '../../src/askService';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { fake, fakeUrl, testToken } from './fakeControl';
+import { activateForTests, fake, testToken } from './fakeControl';
 
 // Where the token may go is decided by the user alone: a workspace cannot redirect it, and no command hands
 // the token to another extension.
@@ -16,11 +15,7 @@ suite('The token stays where the user put it', function () {
   this.timeout(60_000);
 
   suiteSetup(async () => {
-    api = (await vscode.extensions.getExtension<AskCozeApi>('ask-coze.ask-coze')!.activate()).testing!;
-    const config = vscode.workspace.getConfiguration('askCoze');
-    await config.update('region', 'custom', vscode.ConfigurationTarget.Global);
-    await config.update('baseUrl', fakeUrl(), vscode.ConfigurationTarget.Global);
-    await config.update('minRequestIntervalMs', 0, vscode.ConfigurationTarget.Global);
+    api = await activateForTests();
   });
 
   setup(async () => {
