@@ -10,22 +10,13 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CHROMIUM_ARGS } from '../test/e2e/codeServer';
 
 export const CHAT_ANSWER_BYTES = 200_000;
 export const CHAT_PIECES = 5_000;
 const WINDOW = 500;
 const NAIVE_WINDOW = 50;
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface WindowStats {
   meanMs: number;

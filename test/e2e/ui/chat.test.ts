@@ -3,7 +3,7 @@
 // Insert at cursor, "Ask Coze in Chat" from the editor's context menu, and hostile bot output rendering inert.
 // Also takes the README's screenshots: light and dark theme, English and Chinese.
 //
-// Chinese: code-server has no language pack offline; setDisplayLanguage() below makes its workbench run in zh-cn
+// Chinese: code-server has no language pack offline; setDisplayLanguage() in session.ts makes its workbench run in zh-cn
 // anyway (VS Code's own UI stays English), so vscode.env.language is 'zh-cn' and the extension's
 // package.nls.zh-cn.json and l10n/bundle.l10n.zh-cn.json are used: the chat and our commands are in Chinese.
 import * as assert from 'assert';
@@ -12,21 +12,17 @@ import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { FakeCozeServer } from '../../fake-coze/server';
 import {
-  CodeServer,
   REPO_ROOT,
   answerInputBox,
   SCREENSHOT_DIR,
-  launchBrowser,
-  openWorkbench,
   reportFailure,
   runPaletteCommand,
   screenshot,
   sleep,
-  startCodeServer,
   waitFor,
   waitForNotification,
 } from '../codeServer';
-import { TEST_TOKEN, UiSession, setApiKeyFromPalette, setFakeBehavior, stopUiSession } from './session';
+import { TEST_TOKEN, UiSession, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession } from './session';
 
 const DOCS_SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 
@@ -185,49 +181,6 @@ async function setTheme(page: Page, theme: string, kind: 'vs' | 'vs-dark'): Prom
   await sleep(500);
 }
 
-function chatSettings(fake: FakeCozeServer): Record<string, unknown> {
-  return { 'askCoze.region': 'custom', 'askCoze.baseUrl': fake.url };
-}
-
-/**
- * Makes code-server's workbench run in `locale` without a language pack (none can be downloaded here).
- * code-server takes the locale from <user-data>/User/argv.json on every page load, but it only switches when
- * <user-data>/languagepacks.json names a pack for it (otherwise it stays 'en'). So both are written, the pack
- * pointing at a translations file with no translations: VS Code's own UI stays English, while the workbench's
- * language, and so vscode.env.language, is `locale` — exactly what our package.nls.<locale>.json and
- * l10n/bundle.l10n.<locale>.json need.
- */
-function setDisplayLanguage(server: CodeServer, locale: string): void {
-  fs.writeFileSync(path.join(server.dirs.userData, 'User', 'argv.json'), JSON.stringify({ locale }));
-  const translations = path.join(server.dirs.root, `${locale}.i18n.json`);
-  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
-  const pack = {
-    hash: `ask-coze-tests-${locale}`,
-    extensions: [{ extensionIdentifier: { id: `ask-coze-tests.${locale}-locale` }, version: '1.0.0' }],
-    translations: { vscode: translations },
-    label: locale,
-  };
-  fs.writeFileSync(path.join(server.dirs.userData, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
-}
-
-/** Like session.ts's startUiSession, with a display language (argv.json) written before the page loads. */
-async function startChatSession(runName: string, locale?: string): Promise<UiSession> {
-  const fake = await FakeCozeServer.start({ tokens: [TEST_TOKEN] });
-  let server: CodeServer | undefined;
-  try {
-    server = await startCodeServer({ runName, settings: chatSettings(fake) });
-    if (locale) setDisplayLanguage(server, locale);
-    const browser = await launchBrowser(server.dirs);
-    const page = await openWorkbench(browser, server);
-    return { fake, server, browser, page };
-  } catch (error) {
-    reportFailure(server);
-    await server?.stop();
-    await fake.close();
-    throw error;
-  }
-}
-
 function failureHooks(get: () => UiSession | undefined): void {
   let failed = false;
   afterEach(async function () {
@@ -267,7 +220,7 @@ describe('The chat in VS Code (code-server)', function () {
   };
 
   before(async function () {
-    session = await startChatSession('ui-chat');
+    session = await startUiSession('ui-chat');
     await setApiKeyFromPalette(page());
   });
   failureHooks(() => session);
@@ -456,7 +409,7 @@ describe('The chat in Chinese (code-server, display language zh-cn)', function (
   };
 
   before(async function () {
-    session = await startChatSession('ui-chat-zh', 'zh-cn');
+    session = await startUiSession('ui-chat-zh', { locale: 'zh-cn' });
     await runPaletteCommand(page(), 'Coze: 设置 API 密钥');
     await answerInputBox(page(), TEST_TOKEN, { password: true });
     await waitForNotification(page(), '已保存');

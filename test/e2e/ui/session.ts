@@ -1,5 +1,7 @@
 // One browser session against code-server with the packaged extension, talking to an in-process fake Coze
 // server through the user settings (region=custom, baseUrl=<fake url>), exactly as a user would set it up.
+import * as fs from 'fs';
+import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { FakeCozeServer } from '../../fake-coze/server';
 import {
@@ -22,7 +24,8 @@ export interface UiSession {
   page: Page;
 }
 
-export async function startUiSession(runName: string): Promise<UiSession> {
+/** A fake Coze, code-server pointed at it, and a browser page; `locale` sets the display language first. */
+export async function startUiSession(runName: string, options: { locale?: string } = {}): Promise<UiSession> {
   const fake = await FakeCozeServer.start({ tokens: [TEST_TOKEN] });
   let server: CodeServer | undefined;
   try {
@@ -30,6 +33,7 @@ export async function startUiSession(runName: string): Promise<UiSession> {
       runName,
       settings: { 'askCoze.region': 'custom', 'askCoze.baseUrl': fake.url },
     });
+    if (options.locale) setDisplayLanguage(server, options.locale);
     const browser = await launchBrowser(server.dirs);
     const page = await openWorkbench(browser, server);
     return { fake, server, browser, page };
@@ -74,3 +78,26 @@ async function control(fake: FakeCozeServer, route: string, body: unknown): Prom
   });
   if (!response.ok) throw new Error(`POST ${route} answered ${response.status}: ${await response.text()}`);
 }
+
+/**
+ * Makes code-server's workbench run in `locale` without a language pack (none can be downloaded here).
+ * code-server takes the locale from <user-data>/User/argv.json on every page load, but it only switches when
+ * <user-data>/languagepacks.json names a pack for it (otherwise it stays 'en'). So both are written, the pack
+ * pointing at a translations file with no translations: VS Code's own UI stays English, while the workbench's
+ * language, and so vscode.env.language, is `locale` — exactly what our package.nls.<locale>.json and
+ * l10n/bundle.l10n.<locale>.json need.
+ */
+function setDisplayLanguage(server: CodeServer, locale: string): void {
+  fs.writeFileSync(path.join(server.dirs.userData, 'User', 'argv.json'), JSON.stringify({ locale }));
+  const translations = path.join(server.dirs.root, `${locale}.i18n.json`);
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const pack = {
+    hash: `ask-coze-tests-${locale}`,
+    extensions: [{ extensionIdentifier: { id: `ask-coze-tests.${locale}-locale` }, version: '1.0.0' }],
+    translations: { vscode: translations },
+    label: locale,
+  };
+  fs.writeFileSync(path.join(server.dirs.userData, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
+}
+
+/** Like session.ts's startUiSession, with a display language (argv.json) written before the page loads. */
