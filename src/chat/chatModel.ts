@@ -1,4 +1,4 @@
-import type { ChatFixAction, ChatTurnStatus } from '../protocol';
+import type { ChatFixAction, ChatSummaryView, ChatTurnStatus } from '../protocol';
 
 // What a chat conversation is, as kept in memory and on disk. Pure (no vscode import): the store and the unit
 // tests use it in plain Node. Files are data from disk (they may be old, hand-edited or half-written), so
@@ -41,14 +41,8 @@ export interface StoredConversation {
   trimmedTurns: number;
 }
 
-export interface ConversationSummary {
-  id: string;
-  title: string;
-  updatedAt: number;
-  botId: string;
-  botName?: string;
-  turns: number;
-}
+/** What the history list shows of a conversation: exactly what the chat view receives. */
+export type ConversationSummary = ChatSummaryView;
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const TITLE_CHARS = 80;

@@ -10,21 +10,15 @@ import { ChatState } from '../../src/coze/chatState';
 import { decodeCozeJson } from '../../src/coze/decode';
 import { StreamDecoder } from '../../src/coze/streamDecoder';
 import { Transport } from '../../src/coze/transport';
+import { chunkAt as chunkBytes } from './chunking';
 
 const enc = new TextEncoder();
 const KINDS = new Set(['api', 'network', 'protocol', 'chat-failed', 'requires-action', 'canceled']);
 const redact = (s: string) => s.split('pat_secret_token').join('***');
 
+/** fast-check hands over any integers: wrap them into the stream's length first. */
 function chunkAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const sorted = [...new Set(cuts.map((c) => (bytes.length ? c % bytes.length : 0)))].filter((c) => c > 0).sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const c of sorted) {
-    out.push(bytes.subarray(prev, c));
-    prev = c;
-  }
-  out.push(bytes.subarray(prev));
-  return out;
+  return chunkBytes(bytes, cuts.map((c) => (bytes.length ? c % bytes.length : 0)));
 }
 
 /** What a decoded stream amounts to: the answer so far and how it ended (an error's kind, code and message). */

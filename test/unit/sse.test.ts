@@ -1,20 +1,10 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { SseParser, parseSse, isDoneData, type SseEvent } from '../../src/coze/sse';
+import { chunkAt } from './chunking';
 
 const enc = new TextEncoder();
 
-function chunkAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const sorted = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let prev = 0;
-  for (const c of sorted) {
-    out.push(bytes.subarray(prev, c));
-    prev = c;
-  }
-  out.push(bytes.subarray(prev));
-  return out;
-}
 
 const chineseStream = [
   'event:conversation.chat.created',
