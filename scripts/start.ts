@@ -5,6 +5,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import * as readline from 'readline';
 import { REPO_ROOT, onCleanup, portIsFree, startCodeServer, waitFor } from '../test/e2e/codeServer';
+import { currentTarget, describeTarget } from '../test/e2e/vscodeVersions';
 
 const FAKE_CLI = path.join(REPO_ROOT, 'out', 'test', 'fake-coze', 'cli.js');
 
@@ -42,6 +43,9 @@ async function choosePort(): Promise<number | undefined> {
 }
 
 async function main(): Promise<void> {
+  // The newest VS Code we test, unless ASK_COZE_VSCODE names another (scripts/vscode-versions.json).
+  process.env.ASK_COZE_VSCODE ??= 'newest';
+  const target = currentTarget();
   const bot = await startDemoBot();
   const server = await startCodeServer({
     runName: 'start',
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
     settings: { 'askCoze.region': 'custom', 'askCoze.baseUrl': bot.url },
   });
   console.log(`
-Ask Coze is running in VS Code (code-server) at:
+Ask Coze is running in ${describeTarget(target)} at:
 
     ${server.url}
 

@@ -1,6 +1,6 @@
 // Runs the in-host mocha suite (out/test/suite/index.js) inside code-server's extension host, against the
 // INSTALLED .vsix, with a fake Coze server in this process. This is what @vscode/test-electron does on a
-// desktop, which cannot run here (it downloads VS Code). How, from ../shared/e2e-notes.md: code-server's
+// desktop, which cannot run here (it downloads VS Code). How, from docs/testing.md: code-server's
 // command line rejects --extensionDevelopmentPath/--extensionTestsPath, but the workbench honours them as
 // `developmentOptions` in the configuration it reads from a data attribute, so an init script adds them there;
 // the workbench then reports the suite's exit code through window.codeAutomationExit.
@@ -9,6 +9,7 @@ import { format } from 'util';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { FakeCozeServer } from '../fake-coze/server';
 import { CodeServer, REPO_ROOT, launchBrowser, openWorkbench, reportFailure, startCodeServer } from './codeServer';
+import { currentTarget, describeTarget } from './vscodeVersions';
 
 const TEST_TOKEN = 'pat_test_token';
 const SUITE_DIR = path.join(REPO_ROOT, 'out', 'test', 'suite');
@@ -116,10 +117,10 @@ async function main(): Promise<number> {
       runName: 'host-suite',
       env: { ASK_COZE_FAKE_URL: fake.url, ASK_COZE_TEST_TOKEN: TEST_TOKEN },
     });
-    console.log(`code-server ${server.authority} ready in ${Date.now() - started} ms; running ${SUITE_DIR}`);
+    console.log(`${describeTarget(currentTarget())} at ${server.authority} ready in ${Date.now() - started} ms; running ${SUITE_DIR}`);
     browser = await launchBrowser(server.dirs);
     const code = await Promise.race([runSuite(server, browser), timeout(TIMEOUT_MS)]);
-    console.log(`In-host suite exited with code ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`In-host suite on ${describeTarget(currentTarget())} exited with code ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (code !== 0) reportFailure(server);
     return code;
   } catch (error) {

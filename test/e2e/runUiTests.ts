@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import Mocha from 'mocha';
 import * as path from 'path';
+import { currentTarget, describeTarget } from './vscodeVersions';
 
 const UI_DIR = path.join(__dirname, 'ui');
 
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
   if (files.length === 0) throw new Error(`No *.test.js in ${UI_DIR}: run \`npm run compile\` first`);
   files.forEach((file) => mocha.addFile(file));
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
-  console.log(`UI tests: ${failures} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`UI tests on ${describeTarget(currentTarget())}: ${failures} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return failures > 0 ? 1 : 0;
 }
 

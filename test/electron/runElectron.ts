@@ -1,6 +1,6 @@
 // Runs the in-host suite (out/test/suite) in desktop VS Code through @vscode/test-electron, for machines that can
 // download VS Code (a developer's desktop, GitHub-hosted CI). The same suite runs in code-server through
-// test/e2e/runHostSuite.ts where that download is impossible (../shared/e2e-notes.md): runTests() always
+// test/e2e/runHostSuite.ts where that download is impossible (docs/testing.md): runTests() always
 // fetches VS Code from update.code.visualstudio.com, so this script checks that first and stops with a clear
 // message instead of a stack trace.
 // Here the extension is loaded from the source folder (--extensionDevelopmentPath, dist/ from `npm run build`),

@@ -10,7 +10,7 @@ import { ChatStore, isFinal, type ChatRecord } from './chats';
 import { type Fault, FaultQueue, validateFault } from './faults';
 import { SseWriter, type RawWrite, type WritePlan } from './sse';
 import { runStream } from './stream';
-import type { AuthOutcome, ChatSnapshot, Endpoint, RecordedRequest } from './types';
+import type { AuthOutcome, ChatSnapshot, Endpoint, FinalStatus, RecordedRequest } from './types';
 import { IdFactory, isRecord, newLogId, Timers } from './util';
 
 export interface FakeCozeStartOptions {
@@ -105,6 +105,17 @@ export class FakeCozeServer {
   chat(chatId: string): ChatSnapshot | undefined {
     const chat = this.store.get(chatId);
     return chat && this.store.snapshot(chat);
+  }
+
+  /**
+   * Ends a chat's run now, as its scheduled completion would (completed, or the status given). For tests that
+   * must see a chat in progress for as long as they need, whatever the machine's load: they start it with a long
+   * completeAfterMs and finish it when they are done looking. A chat already final stays as it is.
+   */
+  finishChat(chatId: string, status?: FinalStatus): void {
+    const chat = this.store.get(chatId);
+    if (!chat) throw new Error(`FakeCozeServer.finishChat: no chat ${chatId}`);
+    this.store.finish(chat, status);
   }
 
   /** The current behavior (a copy). */

@@ -35,8 +35,11 @@ describe('CozeClient errors, retries, timeouts and cancel (against the fake serv
     });
 
     it('maxWaitMs while streaming → timeout with partialText, stream closed, chat canceled', async () => {
-      kit.fake.setBehavior({ answers: ['z'.repeat(500)], deltaSize: 1, deltaIntervalMs: 5, completeAfterMs: 5000 });
-      const err = await expectCozeError(kit, kit.client({ maxWaitMs: 150 }).ask('Q'));
+      // The stream stops writing after a few deltas and stays open, so the deadline is what ends it, with text
+      // already received (a deadline racing a still-running stream lost that race on a loaded machine).
+      kit.fake.setBehavior({ answers: ['z'.repeat(500)], deltaSize: 1, deltaIntervalMs: 0, completeAfterMs: 5000 });
+      kit.fake.addFault({ endpoint: 'chat', kind: 'stall-mid-stream', afterEvents: 6 });
+      const err = await expectCozeError(kit, kit.client({ maxWaitMs: 1000 }).ask('Q'));
       assert.equal(err.kind, 'timeout');
       assert.ok(err.partialText.length > 0 && /^z+$/.test(err.partialText));
       const chat = kit.fake.chat(err.chatId!)!;
@@ -154,13 +157,24 @@ describe('CozeClient errors, retries, timeouts and cancel (against the fake serv
 
   describe('rate limit, log, options', () => {
     it('spaces the starts of all requests across concurrent questions (the limiter’s grants, one per request)', async () => {
-      kit.fake.setBehavior({ completeAfterMs: 80 });
+      // The poll chats stay in progress until each has been polled twice, and are then finished by hand: on a
+      // timer they could finish before the first poll on a loaded machine, leaving too few requests to compare.
+      kit.fake.setBehavior({ completeAfterMs: 60_000 });
       const client = kit.client({ minIntervalMs: 25, pollIntervalMs: 10 });
       // Grant instants on the limiter's own clock: arrival times at the fake jitter with the event loop.
       const grants: number[] = [];
       const restore = recordGrants(grants);
       try {
-        await Promise.all([client.ask('a', { mode: 'poll' }), client.ask('b', { mode: 'poll' }), client.ask('c')]);
+        const polled = Promise.all(['a', 'b'].map((q) => client.ask(q, { mode: 'poll' })));
+        const streamed = client.ask('c');
+        const pollChats = () => kit.fake.chats.filter((c) => !c.stream);
+        await eventually(
+          () => pollChats().length === 2 && pollChats().every((c) => requestsTo(kit.fake, 'retrieve').filter((r) => r.query.chat_id === c.id).length >= 2),
+          10_000,
+          'two polls of each poll chat',
+        );
+        for (const chat of pollChats()) kit.fake.finishChat(chat.id);
+        await Promise.all([polled, streamed]);
       } finally {
         restore();
       }

@@ -210,6 +210,19 @@ describe('fake Coze server', function () {
 
   describe('POST /v3/chat (non-stream) and polling', () => {
     it('creates an in_progress chat with 19-digit string ids, then completes on the server clock', async () => {
+      // Looked at while in progress: a chat that completes only when the test says so, whatever the machine's load.
+      fake.setBehavior({ completeAfterMs: 60_000 });
+      const held = (await call(base, '/v3/chat', { body: chatBody('What is 2+2?') })).body.data as ChatJson;
+      const hq = `?conversation_id=${held.conversation_id}&chat_id=${held.id}`;
+      const early = await call(base, `/v3/chat/retrieve${hq}`);
+      assert.equal(early.body.data.status, 'in_progress');
+      assert.equal(early.body.data.usage, undefined);
+      assert.deepEqual((await call(base, `/v3/chat/message/list${hq}`)).body.data, [], 'no messages before completion');
+      fake.finishChat(held.id);
+      assert.equal((await call(base, `/v3/chat/retrieve${hq}`)).body.data.status, 'completed');
+
+      // Completed on the server's clock (60 ms here), without being asked.
+      fake.setBehavior({ completeAfterMs: 60 });
       const r = await call(base, '/v3/chat', { body: chatBody('What is 2+2?') });
       assert.equal(r.status, 200);
       assert.equal(r.body.code, 0);
@@ -223,12 +236,7 @@ describe('fake Coze server', function () {
       assert.deepEqual(chat.last_error, { code: 0, msg: '' });
 
       const q = `?conversation_id=${chat.conversation_id}&chat_id=${chat.id}`;
-      const early = await call(base, `/v3/chat/retrieve${q}`);
-      assert.equal(early.body.data.status, 'in_progress');
-      assert.equal(early.body.data.usage, undefined);
-      assert.deepEqual((await call(base, `/v3/chat/message/list${q}`)).body.data, [], 'no messages before completion');
-
-      await sleep(100);
+      await waitFor(() => fake.chat(chat.id)?.status === 'completed', 5_000, 'the completion on the server clock');
       const done = await call(base, `/v3/chat/retrieve${q}`);
       assertLogid(done);
       assert.equal(done.body.data.status, 'completed');
@@ -435,14 +443,15 @@ describe('fake Coze server', function () {
 
   describe('POST /v3/chat/cancel', () => {
     it('cancels an in_progress chat; it stays canceled; a second cancel is 4104', async () => {
-      fake.setBehavior({ completeAfterMs: 80 });
+      // In progress until the test ends its run by hand (a timer could end it before the cancel under load).
+      fake.setBehavior({ completeAfterMs: 60_000 });
       const c = (await call(base, '/v3/chat', { body: chatBody('q') })).body.data as ChatJson;
       const r = await call(base, '/v3/chat/cancel', { body: { conversation_id: c.conversation_id, chat_id: c.id } });
       assert.equal(r.body.code, 0);
       assertLogid(r);
       assert.equal(r.body.data.status, 'canceled');
       assert.equal(fake.requests.at(-1)!.endpoint, 'cancel');
-      await sleep(150);
+      fake.finishChat(c.id); // what the scheduled completion does when its time comes
       const after = await call(base, `/v3/chat/retrieve?conversation_id=${c.conversation_id}&chat_id=${c.id}`);
       assert.equal(after.body.data.status, 'canceled', 'the scheduled completion must not override the cancel');
       assert.equal(fake.chat(c.id)?.canceled, true);

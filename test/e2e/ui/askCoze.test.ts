@@ -4,7 +4,10 @@ import * as assert from 'assert';
 import type { Frame, Page } from 'playwright-core';
 import {
   answerInputBox,
+  exactly,
   findWebviewFrame,
+  openEditorContextMenu,
+  quickOpen,
   reportFailure,
   runPaletteCommand,
   screenshot,
@@ -72,7 +75,7 @@ async function waitForAnswerTab(page: Page): Promise<string> {
 }
 
 async function openSampleFile(page: Page): Promise<void> {
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.ts' }).click();
+  await quickOpen(page, 'sample.ts');
   await page.locator('.monaco-editor .view-lines', { hasText: 'greetCozeUser' }).waitFor({ timeout: 30_000 });
 }
 
@@ -133,12 +136,10 @@ describe('Ask Coze in VS Code (code-server)', function () {
     await openSampleFile(page());
     const word = page().locator('.monaco-editor .view-line span', { hasText: /^greetCozeUser$/ }).first();
     await word.dblclick();
-    await word.click({ button: 'right' });
     // VS Code draws its own context menu (in a shadow root, which Playwright's locators pierce).
-    const item = page().getByRole('menuitem', { name: 'Ask Coze', exact: true });
-    await item.waitFor({ timeout: 15_000 });
+    const choose = await openEditorContextMenu(page(), exactly('Ask Coze'));
     await screenshot(page(), 'editor-context-menu');
-    await item.click();
+    await choose();
 
     const frame = await findWebviewFrame(page(), 'greetCozeUser', 90_000);
     const answer = await waitForFinishedAnswer(frame);

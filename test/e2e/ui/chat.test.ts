@@ -12,19 +12,22 @@ import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { FakeCozeServer } from '../../fake-coze/server';
 import {
-  REPO_ROOT,
-  answerInputBox,
   SCREENSHOT_DIR,
+  acceptQuickInputRow,
+  answerInputBox,
+  exactly,
+  openEditorContextMenu,
+  quickOpen,
   reportFailure,
   runPaletteCommand,
   screenshot,
+  settled,
   sleep,
   waitFor,
   waitForNotification,
 } from '../codeServer';
 import { TEST_TOKEN, UiSession, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession } from './session';
 
-const DOCS_SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 
 interface ChatView {
   turns: Array<{ status: string; question: string; answer: string; chips: string[]; codeBlocks: number; highlighted: number }>;
@@ -115,28 +118,6 @@ async function waitForAnswer(page: Page, turns: number, timeoutMs = 60_000): Pro
   );
 }
 
-/** Opens a workspace file through Quick Open (F1, then the file name instead of a command). */
-async function quickOpen(page: Page, name: string): Promise<void> {
-  await waitFor(
-    `Quick Open to offer ${name}`,
-    async () => {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ timeout: 5_000 });
-      await input.fill(name);
-      const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
-      if (!(await row.first().waitFor({ timeout: 5_000 }).then(() => true, () => false))) {
-        await page.keyboard.press('Escape');
-        return undefined;
-      }
-      await row.first().click();
-      return true;
-    },
-    30_000,
-    500,
-  );
-}
-
 /** A view-title action of the chat (New Chat, Chat History), by its label. */
 async function clickViewAction(page: Page, label: string): Promise<void> {
   await page.keyboard.press('Escape'); // a menu left open would take the click
@@ -145,28 +126,41 @@ async function clickViewAction(page: Page, label: string): Promise<void> {
   await action.click();
 }
 
-/** The sidebar (with the activity bar), saved to test-results/screenshots and docs/screenshots. */
+/**
+ * The sidebar (with the activity bar), saved to test-results/screenshots/<version>/. The README's copies in
+ * docs/screenshots are refreshed only on purpose, by `npm run screenshots`.
+ */
 async function chatScreenshot(page: Page, name: string): Promise<void> {
   await page.mouse.move(1, 1);
-  await sleep(400); // let hover effects and animations settle
+  await settled(page);
   const sidebar = await page.locator('.part.sidebar').boundingBox();
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: file, clip: sidebar ? { x: 0, y: 0, width: sidebar.x + sidebar.width, height: sidebar.y + sidebar.height } : undefined });
-  fs.mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
-  fs.copyFileSync(file, path.join(DOCS_SCREENSHOTS, `${name}.png`));
 }
 
-/** Makes the sidebar wider, for screenshots that show an answer comfortably (drags the sash). */
+/**
+ * Makes the sidebar wider, for screenshots that show an answer comfortably, by dragging its sash. The sash is
+ * found by where it is (the vertical one at the sidebar's right edge): VS Code 1.139 draws it just outside
+ * the sidebar, 1.100 just inside.
+ */
 async function widenSidebar(page: Page, width: number): Promise<void> {
   const box = await page.locator('.part.sidebar').boundingBox();
   if (!box || box.width >= width) return;
-  const x = box.x + box.width;
+  const edge = box.x + box.width;
+  const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((nodes) =>
+    nodes.map((n) => n.getBoundingClientRect()).map((r) => ({ x: r.x + r.width / 2, top: r.y, bottom: r.y + r.height })),
+  );
+  const sash = sashes
+    .filter((s) => s.top <= box.y + box.height / 2 && s.bottom >= box.y + box.height / 2)
+    .sort((a, b) => Math.abs(a.x - edge) - Math.abs(b.x - edge))[0];
+  if (!sash || Math.abs(sash.x - edge) > 8) throw new Error(`No sash at the sidebar's edge (x=${edge}): ${JSON.stringify(sashes)}`);
   const y = box.y + box.height / 2;
-  await page.mouse.move(x, y);
+  await page.mouse.move(sash.x, y);
   await page.mouse.down();
-  await page.mouse.move(x + (width - box.width), y, { steps: 8 });
+  await page.mouse.move(sash.x + (width - box.width), y, { steps: 8 });
   await page.mouse.up();
+  await waitFor('the wider sidebar', async () => (((await page.locator('.part.sidebar').boundingBox())?.width ?? 0) >= width - 2 ? true : undefined), 5_000);
 }
 
 /** Preferences: Color Theme, as a user picks one ("Dark Modern", "Light Modern"). */
@@ -174,11 +168,9 @@ async function setTheme(page: Page, theme: string, kind: 'vs' | 'vs-dark'): Prom
   await runPaletteCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.fill(theme);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) });
-  await row.first().click();
+  await page.locator('.quick-input-widget .monaco-list-row .label-name', { hasText: exactly(theme) }).first().waitFor({ timeout: 15_000 });
+  if (!(await acceptQuickInputRow(page, exactly(theme)))) throw new Error(`The theme picker does not offer ${theme}`);
   await waitFor(`the ${kind} theme`, async () => ((await page.locator('.monaco-workbench').getAttribute('class'))?.split(' ').includes(kind) ? true : undefined), 15_000);
-  await page.keyboard.press('Escape');
-  await sleep(500);
 }
 
 function failureHooks(get: () => UiSession | undefined): void {
@@ -304,11 +296,8 @@ describe('The chat in VS Code (code-server)', function () {
   it('asks about selected text from the editor context menu ("Ask Coze in Chat")', async function () {
     const word = page().locator('.monaco-editor .view-line span', { hasText: /^greetCozeUser$/ }).first();
     await word.dblclick();
-    await word.click({ button: 'right' });
     // The item's accessible name ends with its keybinding ("Ask Coze in Chat Ctrl+Alt+K").
-    const item = page().getByRole('menuitem', { name: /^Ask Coze in Chat\b/ });
-    await item.waitFor({ timeout: 15_000 });
-    await item.click();
+    await (await openEditorContextMenu(page(), /^Ask Coze in Chat\b/))();
     const view = await waitFor('the quoted selection in the chat input', async () => {
       const v = await readChat(await chatFrame(page()));
       return v.input.includes('greetCozeUser') ? v : undefined;
@@ -354,8 +343,10 @@ describe('The chat in VS Code (code-server)', function () {
     assert.ok(dom.hrefs.every((h) => /^https:/.test(h)), `only https links: ${dom.hrefs.join(', ')}`);
     assert.ok(dom.hrefs.includes('https://example.com/pixel.png'), 'the image is a link, not loaded');
     await frame.locator('.answer-body').getByText('click me').click();
-    await sleep(500);
+    // The click is dispatched synchronously; this evaluation runs after it and after anything it ran.
+    const pwnedAfterClick = await frame.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? 0);
     assert.equal(dom.pwned, 0);
+    assert.equal(pwnedAfterClick, 0, 'clicking the javascript: link ran nothing');
     assert.equal(dialogs, 0, 'no alert');
   });
 
