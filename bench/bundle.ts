@@ -3,13 +3,15 @@
 //
 // Two builds are measured: dist/ as `npm run build` left it (not minified, linked source maps), and a minified
 // copy built here into a temporary folder with the options `node esbuild.mjs --production` uses (minify, no
-// source maps), because that is what the .vsix ships. Entry points follow the dist/ layout: extension.js from
-// src/extension.ts, coze.js from src/coze/index.ts, webview/X.js from src/webview/X.ts.
+// source maps), because that is what the .vsix ships. The build list is esbuild.mjs's own (buildOptions), so a
+// new bundle there is measured here without repeating it.
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 import { median, min } from './table';
 
 export interface BundleFile {
@@ -47,7 +49,7 @@ export async function runBundleSection(root: string, opts: { processes: number }
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ask-coze-bench-'));
   try {
-    await buildMinified(root, dist, tmp);
+    await buildMinified(root, tmp);
     builds.push(await measureBuild('minified (--production options)', tmp, opts.processes));
   } catch (e) {
     builds.push({ label: 'minified (--production options)', files: [], loads: [], error: e instanceof Error ? e.message.slice(0, 300) : String(e) });
@@ -76,27 +78,17 @@ function listJs(dir: string): BundleFile[] {
   return files;
 }
 
-/** Same options as esbuild.mjs with --production: minified, no source maps, undici only in coze.js. */
-async function buildMinified(root: string, dist: string, outdir: string): Promise<void> {
+/** The builds of esbuild.mjs with its --production options (minified, no source maps), into `outdir`. */
+async function buildMinified(root: string, outdir: string): Promise<void> {
   const esbuild = await import('esbuild');
-  const common = { bundle: true, minify: true, sourcemap: false, logLevel: 'silent', legalComments: 'none', absWorkingDir: root } as const;
-  const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' } as const;
-  const webviews: Record<string, string> = {};
-  const webviewDir = path.join(dist, 'webview');
-  if (fs.existsSync(webviewDir)) {
-    for (const f of fs.readdirSync(webviewDir).filter((n) => n.endsWith('.js'))) {
-      const name = f.slice(0, -3);
-      const src = path.join('src', 'webview', `${name}.ts`);
-      if (fs.existsSync(path.join(root, src))) webviews[`webview/${name}`] = src;
-    }
-  }
-  await Promise.all([
-    esbuild.build({ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode', './coze.js'] }),
-    esbuild.build({ ...node, entryPoints: { coze: 'src/coze/index.ts' }, outdir, external: ['vscode'] }),
-    Object.keys(webviews).length
-      ? esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: webviews, outdir })
-      : Promise.resolve(),
-  ]);
+  // esbuild.mjs is an ES module; TypeScript's CommonJS output would turn import() into require().
+  const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<EsbuildScript>;
+  const { buildOptions } = await importModule(pathToFileURL(path.join(root, 'esbuild.mjs')).href);
+  await Promise.all(buildOptions({ production: true, outdir, absWorkingDir: root, logLevel: 'silent' }).map((options) => esbuild.build(options)));
+}
+
+interface EsbuildScript {
+  buildOptions(opts: { production: boolean; outdir: string; absWorkingDir: string; logLevel: string }): BuildOptions[];
 }
 
 async function measureBuild(label: BuildResult['label'], dir: string, processes: number): Promise<BuildResult> {

@@ -8,6 +8,7 @@
 // does), for the first and the last 50 pieces only (the whole run would take minutes).
 
 import * as esbuild from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM_ARGS } from '../test/e2e/codeServer';
@@ -88,7 +89,7 @@ function stats(xs: number[]): WindowStats {
 async function naiveBundle(root: string): Promise<string> {
   const result = await esbuild.build({
     stdin: {
-      contents: "import { renderMarkdown } from './src/webview/markdown'; (window as any).__renderMarkdown = renderMarkdown;",
+      contents: "import { renderMarkdown } from './src/webview/shared/markdown'; (window as any).__renderMarkdown = renderMarkdown;",
       resolveDir: root,
       loader: 'ts',
     },
@@ -104,7 +105,7 @@ async function naiveBundle(root: string): Promise<string> {
 }
 
 /** A plain page running the built chat bundle with a stub acquireVsCodeApi (messages it posts: window.__posted). */
-export async function openChatPage(browser: import('playwright-core').Browser, root: string): Promise<import('playwright-core').Page> {
+export async function openChatPage(browser: Browser, root: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
   const css = fs.readFileSync(path.join(root, 'media', 'chat.css'), 'utf8').replace(/@import[^;]+;/g, '') + fs.readFileSync(path.join(root, 'media', 'highlight.css'), 'utf8');
   const data = JSON.stringify({ strings: Object.fromEntries(STRING_KEYS.map((k) => [k, k])) }).replace(/&/g, '&amp;').replace(/"/g, '&quot;');

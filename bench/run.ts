@@ -26,7 +26,7 @@
 //    sampled every 10 ms during each variant (uncollected garbage included).
 // 6. Chat view (bench/chatRender.ts): time per streamed piece at the start vs the end of a 200 KB answer in
 //    5,000 pieces, in headless Chromium with the built chat bundle; and a full re-render per piece for contrast.
-// 7. Soak (bench/soak.ts): 1,000 questions in a row, then 20 at once, through the real client against an in-process
+// 7. Soak (test/load/soak.ts, shared with test/unit/soak.test.ts): 1,000 questions in a row, then 20 at once, through the real client against an in-process
 //    fake (every 4th polls, the others stream); every answer checked; the rate limiter's grant gaps; what is left
 //    after close(): open sockets at the fake, active timers, 'abort' listeners, process warnings; heap after a full
 //    GC before and after.
@@ -40,7 +40,7 @@ import { FakeCozeServer } from '../test/fake-coze/server';
 import { loadSummary, runBundleSection, type BundleSectionResult } from './bundle';
 import { runChatRenderSection, type ChatRenderResult } from './chatRender';
 import { runLimiterSection, runPollSection, type LimiterScenario, type PollSectionResult } from './poll';
-import { runSoak, type SoakResult } from './soak';
+import { runSoak, type SoakResult } from '../test/load/soak';
 import { RemoteFake } from './remoteFake';
 import { ANSWER_BYTES, DELTAS, errText, runStreamSection, type StreamSectionResult, type VariantResult } from './stream';
 import { bytes, max, mb, median, min, ms, printTable, round, stats, type Cell } from './table';

@@ -4,6 +4,7 @@
 //   sdk    the official @coze/api chat.stream(), concatenating conversation.message.delta contents.
 // Rounds interleave the variants (raw, ours, sdk, raw, ...) so that drift on the machine hits all of them.
 
+import type * as CozeSdk from '@coze/api';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { Agent, request } from 'undici';
@@ -222,8 +223,8 @@ async function runOurs(client: CozeClient, question: string, expected: string): 
 /** The official SDK, loaded only here (it pulls axios, node-fetch, ws...). */
 class SdkStreamer {
   private constructor(
-    private readonly api: import('@coze/api').CozeAPI,
-    private readonly sdk: typeof import('@coze/api'),
+    private readonly api: CozeSdk.CozeAPI,
+    private readonly sdk: typeof CozeSdk,
   ) {}
 
   static async create(baseURL: string, token: string): Promise<SdkStreamer> {

@@ -1,7 +1,7 @@
 // `npm start`: try the extension without a Coze account. Starts the fake Coze server as a demo bot that accepts
 // any token, and code-server with the packaged extension whose settings already point at the demo bot. Stays
 // up until Ctrl+C, then stops both.
-import { ChildProcess, spawn } from 'child_process';
+import { type ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import * as readline from 'readline';
 import { REPO_ROOT, onCleanup, portIsFree, startCodeServer, waitFor } from '../test/e2e/codeServer';

@@ -1,6 +1,6 @@
-import * as vscode from 'vscode';
 import type { CozeClient } from './coze';
 import { loadCoze } from './cozeLoader';
+import { Disposable } from './dispose';
 import type { Log } from './log';
 import type { AskCozeSettings } from './settings';
 
@@ -16,11 +16,13 @@ interface Entry {
   retired: boolean;
 }
 
-export class ClientProvider implements vscode.Disposable {
+export class ClientProvider extends Disposable {
   private current: Entry | undefined;
   private readonly retired = new Set<Entry>();
 
-  constructor(private readonly log: Log) {}
+  constructor(private readonly log: Log) {
+    super();
+  }
 
   /** Runs `work` with a client for these settings and token, and releases it afterwards. */
   async use<T>(settings: AskCozeSettings, token: string, userId: string, work: (client: CozeClient) => Promise<T>): Promise<T> {
@@ -86,8 +88,9 @@ export class ClientProvider implements vscode.Disposable {
     this.current = undefined;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.reset();
     for (const entry of [...this.retired]) this.closeEntry(entry);
+    super.dispose();
   }
 }

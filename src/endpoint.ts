@@ -1,5 +1,7 @@
 // Where the token may be sent. Pure functions (no vscode import) so they are unit-tested in plain Node.
 
+import { isBotId } from './ids';
+
 export const REGION_BASE_URLS = { cn: 'https://api.coze.cn', com: 'https://api.coze.com' } as const;
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -25,9 +27,9 @@ export function checkBaseUrl(raw: string): { url?: string; problem?: 'missing' |
   return { problem: 'invalid' };
 }
 
-/** A Coze bot id is a long decimal number; anything else gets 4006/4000 from Coze, so catch it here. */
+/** Anything but a Coze bot id gets 4006/4000 from Coze, so it is caught here, before a call is spent on it. */
 export function isValidBotId(botId: string): boolean {
-  return /^\d{5,30}$/.test(botId);
+  return isBotId(botId);
 }
 
 export function apiHost(baseUrl: string): string {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { AnswerPanelManager } from './answerPanel';
-import { AskService } from './askService';
+import { AnswerSurface } from './answerPanel/answerSurface';
+import { answerViewStrings } from './answerPanel/viewStrings';
+import { AskPipeline } from './ask/askPipeline';
 import { registerChatCommands } from './chat/chatCommands';
 import { ChatService } from './chat/chatService';
 import { chatViewStrings } from './chat/chatStrings';
@@ -12,10 +13,10 @@ import { registerKeyCommands } from './keyCommands';
 import { KeyStore } from './keyStore';
 import { Log } from './log';
 import { Notifier } from './notifier';
-import { answerViewStrings } from './viewStrings';
-import { createTestingApi, type AskCozeTestingApi } from './testingApi';
+import { createTestingApi, TestRecorder, type AskCozeTestingApi } from './testingApi';
 
 // Wiring only: build the services once, register commands and views, hand everything to the context.
+// Every surface asks through the one AskPipeline (docs/architecture.md).
 
 export interface AskCozeApi {
   /** Present only when the extension runs under a test runner. */
@@ -23,28 +24,26 @@ export interface AskCozeApi {
 }
 
 export function activate(context: vscode.ExtensionContext): AskCozeApi {
-  const log = new Log();
+  const recorder = context.extensionMode === vscode.ExtensionMode.Test ? new TestRecorder() : undefined;
+  const log = new Log(recorder?.onLine);
   const keys = new KeyStore(context.secrets);
   const clients = new ClientProvider(log);
-  const notifier = new Notifier();
-  const panels = new AnswerPanelManager(context.extensionUri, answerViewStrings, log);
-  const userId = installationUserId(context);
-  const asks = new AskService(keys, clients, panels, notifier, log, userId);
+  const notifier = new Notifier(recorder?.onShown);
+  const pipeline = new AskPipeline({ keys, clients, notifier, log, userId: installationUserId(context) });
   const chatStore = new ChatStore(vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath, { onWarning: (w) => log.warn(w) });
-  const chat = new ChatService({ keys, clients, notifier, log, userId, store: chatStore, workspaceState: context.workspaceState, globalState: context.globalState });
+  const chat = new ChatService({ pipeline, log, store: chatStore, workspaceState: context.workspaceState, globalState: context.globalState });
   const chatView = new ChatViewProvider(context.extensionUri, chat, chatViewStrings, notifier, log);
-  // "Continue in chat" in an answer panel: its question, answer and Coze conversation move to the chat.
-  panels.onContinueInChat = async (state) => {
+  const answers = new AnswerSurface(pipeline, context.extensionUri, answerViewStrings, log, async (state) => {
+    // "Continue in chat" in an answer panel: its question, answer and Coze conversation move to the chat.
     await chat.adopt(state);
     await chatView.focusInput();
-  };
+  });
 
   context.subscriptions.push(
     log,
     keys,
     clients,
-    panels,
-    asks,
+    answers,
     chatView,
     // Saves an answer still arriving as interrupted, synchronously, when VS Code shuts the extension down.
     chat,
@@ -52,15 +51,15 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('askCoze') || e.affectsConfiguration('http')) clients.reset();
     }),
-    vscode.commands.registerCommand('askCoze.ask', (arg?: unknown) => asks.askFromEditor(arg)),
-    vscode.commands.registerCommand('askCoze.stop', () => asks.stopAll()),
+    vscode.commands.registerCommand('askCoze.ask', (arg?: unknown) => answers.askFromEditor(arg)),
+    vscode.commands.registerCommand('askCoze.stop', () => answers.stopAll()),
     vscode.commands.registerCommand('askCoze.showLog', () => log.show()),
     ...registerKeyCommands(keys, notifier, log),
     ...registerChatCommands(chat, chatView),
   );
 
-  return context.extensionMode === vscode.ExtensionMode.Test
-    ? { testing: createTestingApi({ keys, panels, notifier, log, chat: { service: chat, view: chatView, store: chatStore } }) }
+  return recorder
+    ? { testing: createTestingApi({ keys, panels: answers.panels, recorder, chat: { service: chat, view: chatView, store: chatStore } }) }
     : {};
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeSettingsProblem } from './errorMessages';
+import { describeSettingsProblem } from './ask/errorMessages';
 import { normalizeToken, tokenShape, type KeyStore } from './keyStore';
 import type { Log } from './log';
 import type { Notifier } from './notifier';

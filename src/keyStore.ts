@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from './dispose';
 
 // The Coze token lives only in SecretStorage (the OS keychain on the desktop), one per API origin: a token
 // works only on the region that issued it, so a cn token must never be sent to api.coze.com by accident.
@@ -8,16 +9,18 @@ const PREFIX = 'askCoze.token:';
 export { normalizeToken, tokenShape, type TokenShape } from './tokenShape';
 import { normalizeToken } from './tokenShape';
 
-export class KeyStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<string>();
+export class KeyStore extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<string>());
   /** Fires with the origin whose key changed. */
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    this.subscription = secrets.onDidChange((e) => {
-      if (e.key.startsWith(PREFIX)) this.changed.fire(e.key.slice(PREFIX.length));
-    });
+    super();
+    this.register(
+      secrets.onDidChange((e) => {
+        if (e.key.startsWith(PREFIX)) this.changed.fire(e.key.slice(PREFIX.length));
+      }),
+    );
   }
 
   static originOf(baseUrl: string): string {
@@ -35,10 +38,5 @@ export class KeyStore implements vscode.Disposable {
 
   async delete(baseUrl: string): Promise<void> {
     await this.secrets.delete(PREFIX + KeyStore.originOf(baseUrl));
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

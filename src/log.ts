@@ -1,19 +1,20 @@
 import * as vscode from 'vscode';
 import type { RequestLogEntry } from './coze/types';
+import { Disposable } from './dispose';
 
 // The "Coze" log channel. Everything written goes through redact(): the client never hands us the token,
 // but error text can quote things a server echoed, so known secrets and anything token-shaped is masked.
 
 const TOKEN_PATTERNS = [/\bpat_[A-Za-z0-9]+/g, /\b(Bearer)\s+[^\s"']+/gi, /\bsat_[A-Za-z0-9]+/g];
 
-export class Log implements vscode.Disposable {
+export class Log extends Disposable {
   private readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();
-  /** The most recent lines, kept for the in-host tests that prove the token never reaches the log. */
-  private readonly recent: string[] = [];
 
-  constructor() {
-    this.channel = vscode.window.createOutputChannel('Coze', { log: true });
+  /** `observe` sees every line as written (redacted): the in-host tests prove the token never reaches the log. */
+  constructor(private readonly observe?: (line: string) => void) {
+    super();
+    this.channel = this.register(vscode.window.createOutputChannel('Coze', { log: true }));
   }
 
   /** Registers a value that must never be written (the current token). */
@@ -57,18 +58,9 @@ export class Log implements vscode.Disposable {
     this.channel.show(true);
   }
 
-  recentLines(): readonly string[] {
-    return this.recent;
-  }
-
   private write(level: 'info' | 'warn' | 'error', message: string): void {
     const line = this.redact(message);
-    this.recent.push(`[${level}] ${line}`);
-    if (this.recent.length > 1000) this.recent.splice(0, this.recent.length - 1000);
+    this.observe?.(`[${level}] ${line}`);
     this.channel[level](line);
-  }
-
-  dispose(): void {
-    this.channel.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 
-// Shows messages through vscode.window and remembers the last few, so the in-host tests can see what a
-// user was told (a notification's text cannot be read back through the VS Code API).
+// Shows messages through vscode.window. Under the in-host tests an observer sees each one (a notification's
+// text cannot be read back through the VS Code API); for everyone else nothing is kept.
 
 export interface ShownMessage {
   severity: 'error' | 'warning' | 'info';
@@ -10,12 +10,11 @@ export interface ShownMessage {
 }
 
 export class Notifier {
-  private readonly shown: ShownMessage[] = [];
+  constructor(private readonly observe?: (shown: ShownMessage) => void) {}
 
   /** Shows the message and resolves with the chosen action label (undefined when dismissed). */
   show(severity: ShownMessage['severity'], message: string, actions: string[] = []): Thenable<string | undefined> {
-    this.shown.push({ severity, message, actions });
-    if (this.shown.length > 50) this.shown.shift();
+    this.observe?.({ severity, message, actions });
     switch (severity) {
       case 'error':
         return vscode.window.showErrorMessage(message, ...actions);
@@ -24,9 +23,5 @@ export class Notifier {
       default:
         return vscode.window.showInformationMessage(message, ...actions);
     }
-  }
-
-  recent(): readonly ShownMessage[] {
-    return this.shown;
   }
 }

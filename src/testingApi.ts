@@ -1,11 +1,9 @@
-import type { AnswerPanelManager } from './answerPanel';
+import type { AnswerPanelManager } from './answerPanel/answerPanel';
 import type { ChatService } from './chat/chatService';
 import type { ChatStore } from './chat/chatStore';
 import type { ChatViewProvider } from './chat/chatView';
 import type { KeyStore } from './keyStore';
-import type { Log } from './log';
 import type { ShownMessage } from './notifier';
-import type { Notifier } from './notifier';
 import type { AnswerViewState, ChatViewState } from './protocol';
 import { readSettings } from './settings';
 
@@ -38,13 +36,40 @@ export interface ChatTestingApi {
   insertInput(text: string): Promise<void>;
 }
 
+/**
+ * Keeps what the user was told and what was logged, for the in-host tests only: built (and handed to the
+ * Notifier and the Log as their observers) only when the extension runs under a test runner.
+ */
+export class TestRecorder {
+  private readonly shown: ShownMessage[] = [];
+  private readonly lines: string[] = [];
+
+  readonly onShown = (message: ShownMessage): void => {
+    this.shown.push(message);
+    if (this.shown.length > 50) this.shown.shift();
+  };
+
+  readonly onLine = (line: string): void => {
+    this.lines.push(line);
+    if (this.lines.length > 1000) this.lines.splice(0, this.lines.length - 1000);
+  };
+
+  notifications(): readonly ShownMessage[] {
+    return this.shown;
+  }
+
+  logLines(): readonly string[] {
+    return this.lines;
+  }
+}
+
 interface ChatDeps {
   service: ChatService;
   view: ChatViewProvider;
   store: ChatStore;
 }
 
-export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelManager; notifier: Notifier; log: Log; chat: ChatDeps }): AskCozeTestingApi {
+export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelManager; recorder: TestRecorder; chat: ChatDeps }): AskCozeTestingApi {
   const baseUrl = () => {
     const url = readSettings().baseUrl;
     if (!url) throw new Error('askCoze.baseUrl is not usable');
@@ -58,8 +83,8 @@ export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelMana
       return panel && { title: panel.panel.title, state: panel.currentState, html: panel.webviewHtml, visible: panel.panel.visible };
     },
     sendFromPanel: (message) => deps.panels.latest()?.receive(message),
-    notifications: () => deps.notifier.recent(),
-    logLines: () => deps.log.recentLines(),
+    notifications: () => deps.recorder.notifications(),
+    logLines: () => deps.recorder.logLines(),
     chat: {
       send: (message) => deps.chat.view.receive(message),
       state: () => deps.chat.service.viewState(),

@@ -1,9 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { isAllowedExternalLink } from './protocol';
 
-// One function builds every webview page: a fresh nonce per load, a CSP that allows nothing but our own
-// nonce'd script and stylesheet (no inline handlers, no eval, no remote anything), and the initial data in
-// an escaped attribute rather than in inline script.
+// What every webview of ours shares on the host side: one function builds every page (a fresh nonce per load,
+// a CSP that allows nothing but our own nonce'd script and stylesheet — no inline handlers, no eval, no remote
+// anything — and the initial data in an escaped attribute rather than in inline script), the same webview
+// options, the same streaming update interval, and the one way a link from bot output is opened.
+
+/** Streaming updates to a webview are coalesced to at most one message per this interval. */
+export const UPDATE_INTERVAL_MS = 40;
+
+/** Scripts on, command URIs off, and only our own bundles and media loadable. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/** Links in bot output open only through VS Code, and only for http(s); anything else is logged and dropped. */
+export function openLinkFromWebview(href: string, log: { warn(message: string): void }, from: string): Thenable<boolean> | undefined {
+  if (isAllowedExternalLink(href)) return vscode.env.openExternal(vscode.Uri.parse(href, true));
+  log.warn(`Blocked a link with a disallowed scheme from ${from}.`);
+  return undefined;
+}
 
 export function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');

@@ -1,54 +1,94 @@
-import type { ChatFixAction, ChatSummaryView, ChatTurnStatus } from '../protocol';
+import * as v from 'valibot';
+import { COZE_ID_PATTERN } from '../ids';
+import {
+  ChatFixActionSchema,
+  ChatTurnStatusSchema,
+  FiniteNumberSchema,
+  FollowUpsSchema,
+  lenientObject,
+  LocalIdSchema,
+  optionalField,
+  UsageSchema,
+  type ChatSummaryView,
+  type ChatTurnStatus,
+} from '../protocol';
 
 // What a chat conversation is, as kept in memory and on disk. Pure (no vscode import): the store and the unit
 // tests use it in plain Node. Files are data from disk (they may be old, hand-edited or half-written), so
-// parseConversation() takes only well-formed fields.
+// parseConversation() takes only well-formed fields: a malformed optional field is left out, a malformed turn
+// is skipped, and only a file without an id, a title or a list of turns is not a conversation at all.
 
 export const CONVERSATION_VERSION = 1;
+const TITLE_CHARS = 80;
 
-export interface StoredTurn {
-  id: string;
-  question: string;
+/** Kept only when it says something: an empty name or id reads as none. */
+const someText = () => optionalField(v.pipe(v.string(), v.nonEmpty()));
+
+export const StoredTurnSchema = lenientObject({
+  id: LocalIdSchema,
+  question: v.string(),
   /** Markdown, as the bot wrote it. */
-  answer: string;
-  status: ChatTurnStatus;
-  followUps: string[];
-  botId: string;
-  botName?: string;
-  usage?: { tokenCount: number; outputCount: number; inputCount: number };
-  startedAt: number;
-  elapsedMs?: number;
-  chatId?: string;
+  answer: v.string(),
+  status: v.pipe(
+    ChatTurnStatusSchema,
+    // Still being answered when VS Code went away: nothing will finish it now.
+    v.transform((status): ChatTurnStatus => (isUnfinished(status) ? 'interrupted' : status)),
+  ),
+  followUps: FollowUpsSchema,
+  botId: v.fallback(v.string(), ''),
+  botName: someText(),
+  usage: optionalField(UsageSchema),
+  startedAt: v.fallback(FiniteNumberSchema, 0),
+  elapsedMs: optionalField(FiniteNumberSchema),
+  chatId: someText(),
   /** Localized when it happened; `actions` are the fixes offered. */
-  error?: { message: string; code?: number; logId?: string; actions: ChatFixAction[] };
-}
+  error: optionalField(
+    lenientObject({
+      message: v.string(),
+      code: optionalField(FiniteNumberSchema),
+      logId: someText(),
+      actions: v.fallback(
+        v.pipe(
+          v.array(v.unknown()),
+          v.transform((list) => list.filter((a) => v.is(ChatFixActionSchema, a))),
+        ),
+        () => [],
+      ),
+    }),
+  ),
+});
+export type StoredTurn = v.InferOutput<typeof StoredTurnSchema>;
 
-export interface StoredConversation {
-  version: number;
+export const StoredConversationSchema = lenientObject({
+  /** Files written by a newer version are left alone: they may mean something this one does not know. */
+  version: v.pipe(
+    v.optional(v.fallback(FiniteNumberSchema, 0), 0),
+    v.maxValue(CONVERSATION_VERSION),
+    v.transform(() => CONVERSATION_VERSION),
+  ),
   /** Local id (names the file). */
-  id: string;
-  title: string;
+  id: LocalIdSchema,
+  title: v.string(),
   /** The user renamed it: new questions do not change the title. */
-  titleEdited?: boolean;
-  botId: string;
-  botName?: string;
+  titleEdited: optionalField(v.pipe(v.boolean(), v.transform((edited): boolean | undefined => edited || undefined))),
+  botId: v.fallback(v.string(), ''),
+  botName: someText(),
   /** Coze's conversation_id: every turn after the first continues it, so the bot remembers. */
-  cozeConversationId?: string;
-  createdAt: number;
-  updatedAt: number;
-  turns: StoredTurn[];
+  cozeConversationId: someText(),
+  createdAt: v.fallback(FiniteNumberSchema, 0),
+  updatedAt: v.fallback(FiniteNumberSchema, 0),
+  /** Turns that are not well formed are skipped; the rest of the conversation is still worth having. */
+  turns: v.pipe(
+    v.array(v.unknown()),
+    v.transform((list) => list.flatMap((raw) => parseWith(StoredTurnSchema, raw) ?? [])),
+  ),
   /** Older turns dropped from the saved copy by the size cap (Coze still remembers them). */
-  trimmedTurns: number;
-}
+  trimmedTurns: v.fallback(FiniteNumberSchema, 0),
+});
+export type StoredConversation = v.InferOutput<typeof StoredConversationSchema>;
 
 /** What the history list shows of a conversation: exactly what the chat view receives. */
 export type ConversationSummary = ChatSummaryView;
-
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const TITLE_CHARS = 80;
-const MAX_FOLLOW_UPS = 10;
-const STATUSES: readonly ChatTurnStatus[] = ['waiting', 'streaming', 'done', 'stopped', 'failed', 'interrupted'];
-const FIX_ACTIONS: readonly ChatFixAction[] = ['setKey', 'switchRegion', 'openSettings', 'openProxySettings', 'openLog'];
 
 /** The title a conversation gets from its first question: one line, quoted code left out when there is more. */
 export function titleFromQuestion(question: string, fallback: string): string {
@@ -70,74 +110,55 @@ export function isUnfinished(status: ChatTurnStatus): boolean {
   return status === 'waiting' || status === 'streaming';
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-function parseTurn(raw: unknown): StoredTurn | undefined {
-  if (!isObject(raw)) return undefined;
-  const id = str(raw.id);
-  const question = str(raw.question);
-  const answer = str(raw.answer);
-  const status = STATUSES.find((s) => s === raw.status);
-  if (!id || !ID_PATTERN.test(id) || question === undefined || answer === undefined || !status) return undefined;
-  const turn: StoredTurn = {
-    id,
-    question,
-    answer,
-    status: isUnfinished(status) ? 'interrupted' : status,
-    followUps: Array.isArray(raw.followUps) ? raw.followUps.filter((f): f is string => typeof f === 'string').slice(0, MAX_FOLLOW_UPS) : [],
-    botId: str(raw.botId) ?? '',
-    startedAt: num(raw.startedAt) ?? 0,
-  };
-  const botName = str(raw.botName);
-  if (botName) turn.botName = botName;
-  const elapsedMs = num(raw.elapsedMs);
-  if (elapsedMs !== undefined) turn.elapsedMs = elapsedMs;
-  const chatId = str(raw.chatId);
-  if (chatId) turn.chatId = chatId;
-  if (isObject(raw.usage)) {
-    const u = raw.usage;
-    const tokenCount = num(u.tokenCount);
-    if (tokenCount !== undefined) turn.usage = { tokenCount, outputCount: num(u.outputCount) ?? 0, inputCount: num(u.inputCount) ?? 0 };
-  }
-  if (isObject(raw.error) && typeof raw.error.message === 'string') {
-    const e = raw.error;
-    turn.error = {
-      message: e.message as string,
-      actions: Array.isArray(e.actions) ? e.actions.filter((a): a is ChatFixAction => FIX_ACTIONS.includes(a as ChatFixAction)) : [],
-    };
-    const code = num(e.code);
-    if (code !== undefined) turn.error.code = code;
-    const logId = str(e.logId);
-    if (logId) turn.error.logId = logId;
-  }
-  return turn;
-}
-
 /** A conversation read from disk, or undefined when it is not one (the caller sets such a file aside). */
 export function parseConversation(raw: unknown): StoredConversation | undefined {
-  if (!isObject(raw)) return undefined;
-  const id = str(raw.id);
-  const title = str(raw.title);
-  if (!id || !ID_PATTERN.test(id) || title === undefined || !Array.isArray(raw.turns)) return undefined;
-  const version = num(raw.version) ?? 0;
-  if (version > CONVERSATION_VERSION) return undefined; // written by a newer version: leave it alone
-  const turns = raw.turns.map(parseTurn).filter((t): t is StoredTurn => t !== undefined);
-  const conversation: StoredConversation = {
-    version: CONVERSATION_VERSION,
-    id,
-    title,
-    botId: str(raw.botId) ?? '',
-    createdAt: num(raw.createdAt) ?? 0,
-    updatedAt: num(raw.updatedAt) ?? 0,
-    turns,
-    trimmedTurns: num(raw.trimmedTurns) ?? 0,
-  };
-  if (raw.titleEdited === true) conversation.titleEdited = true;
-  const botName = str(raw.botName);
-  if (botName) conversation.botName = botName;
-  const cozeConversationId = str(raw.cozeConversationId);
-  if (cozeConversationId) conversation.cozeConversationId = cozeConversationId;
-  return conversation;
+  return parseWith(StoredConversationSchema, raw);
+}
+
+function parseWith<T extends v.GenericSchema>(schema: T, raw: unknown): v.InferOutput<T> | undefined {
+  const result = v.safeParse(schema, raw);
+  return result.success ? result.output : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// askCoze.bots: the bots the chat can switch between (read by src/chat/chatBots.ts)
+// ---------------------------------------------------------------------------------------------------------
+
+const MAX_BOTS = 50;
+const MAX_BOT_NAME = 60;
+
+/** One entry of askCoze.bots, as typed in settings.json: spaces around the id and inside the name are tidied. */
+export const ChatBotSchema = v.object({
+  id: v.pipe(v.string(), v.trim(), v.regex(COZE_ID_PATTERN)),
+  name: v.pipe(
+    v.string(),
+    v.transform((name) => name.replace(/\s+/g, ' ').trim().slice(0, MAX_BOT_NAME)),
+    v.nonEmpty(),
+  ),
+});
+export type ChatBot = v.InferOutput<typeof ChatBotSchema>;
+
+/**
+ * Entries of askCoze.bots: anything malformed is skipped and reported in `problems`, a repeated id is skipped
+ * silently, and at most MAX_BOTS are taken (the header's menu has to stay usable).
+ */
+export function parseBots(raw: unknown, problems: string[] = []): ChatBot[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    problems.push('askCoze.bots must be a list of { "name": "...", "id": "..." }');
+    return [];
+  }
+  const bots: ChatBot[] = [];
+  for (const entry of raw) {
+    const bot = parseWith(ChatBotSchema, entry);
+    if (!bot) {
+      const shown = JSON.stringify(entry) ?? String(entry);
+      problems.push(`askCoze.bots: skipped ${shown.slice(0, 120)} (needs a "name" and a numeric "id" string)`);
+      continue;
+    }
+    if (bots.some((b) => b.id === bot.id)) continue;
+    bots.push(bot);
+    if (bots.length === MAX_BOTS) break;
+  }
+  return bots;
 }

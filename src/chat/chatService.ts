@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkReadyToAsk, confirmQuestion, reportAdjustments, runFixAction, statusLabel } from '../askFlow';
-import type { AskProgress, CozeError } from '../coze';
-import { loadCoze } from '../cozeLoader';
-import type { ClientProvider } from '../clientProvider';
-import { actionLabel, describeCozeError, type FixAction } from '../errorMessages';
-import type { KeyStore } from '../keyStore';
+import type { AskPipeline } from '../ask/askPipeline';
+import { actionLabel } from '../ask/fixActions';
+import type { ChatFixAction } from '../ask/fixActionList';
+import { Disposable } from '../dispose';
 import type { Log } from '../log';
-import type { Notifier } from '../notifier';
-import type { AnswerViewState, ChatFixAction, ChatTurnView, ChatViewState } from '../protocol';
+import type { AnswerViewState, ChatTurnView, ChatViewState } from '../protocol';
 import { MAX_CHAT_TITLE } from '../protocol';
 import { readSettings, type AskCozeSettings } from '../settings';
 import { readBots, type ChatBot } from './chatBots';
 import { CONVERSATION_VERSION, titleFromQuestion, type StoredConversation, type StoredTurn } from './chatModel';
+import { ChatSaver } from './chatSaver';
 import type { ChatStore } from './chatStore';
+import { ConversationRuns } from './conversationRuns';
+import { applyResult, applyUpdate, failTurn } from './turnOutcome';
 
 // The chat's state and its questions: which conversation is open, the turn being answered, stop and retry,
 // history operations, and saving. The extension is the source of truth: the view only renders what this
@@ -24,19 +24,12 @@ import type { ChatStore } from './chatStore';
 // marks the turn stopped at once, keeping its text; a new question in that conversation waits until the
 // cancel has gone out, or Coze would answer 4016 (conversation busy).
 
-/** While an answer streams, the conversation is saved at most this often (and always when it ends). */
-const SAVE_INTERVAL_MS = 2000;
 const CURRENT_KEY = 'askCoze.chat.current';
 const BOT_KEY = 'askCoze.chat.bot';
-const CHAT_ACTIONS: readonly ChatFixAction[] = ['setKey', 'switchRegion', 'openSettings', 'openProxySettings', 'openLog'];
 
-interface Run {
+interface RunData {
   conversation: StoredConversation;
   turn: StoredTurn;
-  controller: AbortController;
-  /** Settles when the question has ended on Coze's side too (its cancel sent). */
-  settled: Promise<void>;
-  stopped: boolean;
 }
 
 export interface ChatProgressEvent {
@@ -45,11 +38,8 @@ export interface ChatProgressEvent {
 }
 
 export interface ChatServiceDeps {
-  keys: KeyStore;
-  clients: ClientProvider;
-  notifier: Notifier;
+  pipeline: AskPipeline;
   log: Log;
-  userId: string;
   store: ChatStore;
   /** Remembers the open conversation (per workspace, so two windows do not fight over one). */
   workspaceState: vscode.Memento;
@@ -57,27 +47,27 @@ export interface ChatServiceDeps {
   globalState: vscode.Memento;
 }
 
-export class ChatService implements vscode.Disposable {
+export class ChatService extends Disposable {
   private current: StoredConversation;
-  /** Conversations with a question running, by id (they may not be the open one). */
-  private readonly runs = new Map<string, Run>();
-  private readonly saveTimers = new Map<string, NodeJS.Timeout>();
-  private readonly changed = new vscode.EventEmitter<void>();
+  /** Conversations with a question running (they may not be the open one). */
+  private readonly runs = new ConversationRuns<RunData>();
+  private readonly saver: ChatSaver;
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Structural changes: turns added or ended, another conversation opened, history, bots. */
   readonly onDidChange = this.changed.event;
-  private readonly progressed = new vscode.EventEmitter<ChatProgressEvent>();
+  private readonly progressed = this.register(new vscode.EventEmitter<ChatProgressEvent>());
   /** Text or status of a running turn changed. */
   readonly onDidProgress = this.progressed.event;
-  private readonly disposables: vscode.Disposable[] = [];
   private loaded: Promise<void>;
-  private disposed = false;
 
   constructor(private readonly deps: ChatServiceDeps) {
+    super();
+    this.saver = new ChatSaver(deps.store, deps.log, (conversation) => {
+      if (conversation === this.current) void deps.workspaceState.update(CURRENT_KEY, conversation.id);
+    });
     this.current = this.fresh();
     this.loaded = this.restore();
-    this.disposables.push(
-      this.changed,
-      this.progressed,
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('askCoze.bots') || e.affectsConfiguration('askCoze.botId')) this.changed.fire();
       }),
@@ -142,7 +132,6 @@ export class ChatService implements vscode.Disposable {
 
   viewState(): ChatViewState {
     const c = this.current;
-    const run = this.runs.get(c.id);
     const settings = readSettings();
     const bots = readBots(settings.botId);
     if (!bots.some((b) => b.id === c.botId)) bots.push({ id: c.botId, name: c.botName ?? c.botId });
@@ -151,7 +140,7 @@ export class ChatService implements vscode.Disposable {
       title: c.title,
       botId: c.botId,
       turns: c.turns.map((t) => this.turnView(t, settings)),
-      busy: !!run && !run.stopped,
+      busy: this.runs.isAnswering(c.id),
       bots,
       history: this.deps.store.list().map((s) => ({ ...s, botName: s.botName ?? undefined })),
       trimmedTurns: c.trimmedTurns,
@@ -188,12 +177,12 @@ export class ChatService implements vscode.Disposable {
   private readonly statusTexts = new Map<string, string>();
 
   isRunning(conversationId: string): boolean {
-    return this.runs.has(conversationId);
+    return !!this.runs.get(conversationId);
   }
 
   /** Some answer is still running (or its cancel is still going out), in any conversation. */
   isBusy(): boolean {
-    return this.runs.size > 0;
+    return this.runs.busy;
   }
 
   // ---- asking --------------------------------------------------------------------------------------------
@@ -202,18 +191,16 @@ export class ChatService implements vscode.Disposable {
   async send(text: string): Promise<void> {
     await this.loaded;
     const conversation = this.current;
-    const previous = this.runs.get(conversation.id);
-    if (previous && !previous.stopped) return; // one answer at a time; the view shows Stop meanwhile
-    const question = await confirmQuestion(text, this.deps.notifier);
-    if (!question) return;
-    if (this.runs.get(conversation.id)?.stopped === false) return;
+    if (this.runs.isAnswering(conversation.id)) return; // one answer at a time; the view shows Stop meanwhile
+    const question = await this.deps.pipeline.prepare(text);
+    if (!question || this.runs.isAnswering(conversation.id)) return;
     const turn = this.newTurn(question, conversation);
     conversation.turns.push(turn);
     if (!conversation.titleEdited && conversation.turns.length + conversation.trimmedTurns === 1) {
       conversation.title = titleFromQuestion(question, vscode.l10n.t('New chat'));
     }
     conversation.updatedAt = Date.now();
-    await this.run(conversation, turn, previous);
+    await this.run(conversation, turn);
   }
 
   /** Asks a failed, stopped or interrupted turn again: in place when it is the last, else as a new turn. */
@@ -223,8 +210,7 @@ export class ChatService implements vscode.Disposable {
     const index = conversation.turns.findIndex((t) => t.id === turnId);
     const turn = conversation.turns[index];
     if (!turn || turn.status === 'done' || turn.status === 'waiting' || turn.status === 'streaming') return;
-    const previous = this.runs.get(conversation.id);
-    if (previous && !previous.stopped) return;
+    if (this.runs.isAnswering(conversation.id)) return;
     if (index !== conversation.turns.length - 1) return this.send(turn.question);
     const bot = this.botFor(conversation);
     Object.assign(turn, { answer: '', status: 'waiting', followUps: [], startedAt: Date.now(), botId: bot.id, botName: bot.name || undefined });
@@ -233,20 +219,19 @@ export class ChatService implements vscode.Disposable {
     delete turn.elapsedMs;
     delete turn.chatId;
     conversation.updatedAt = Date.now();
-    await this.run(conversation, turn, previous);
+    await this.run(conversation, turn);
   }
 
   /** Stops the answer of the open conversation: at once in the view, and on Coze through the client. */
   stop(): void {
-    const run = this.runs.get(this.current.id);
-    if (!run || run.stopped) return;
-    run.stopped = true;
-    run.turn.status = 'stopped';
-    run.turn.elapsedMs = Date.now() - run.turn.startedAt;
-    this.statusTexts.delete(run.turn.id);
-    run.controller.abort();
+    const run = this.runs.stop(this.current.id);
+    if (!run) return;
+    const { turn, conversation } = run.data;
+    turn.status = 'stopped';
+    turn.elapsedMs = Date.now() - turn.startedAt;
+    this.statusTexts.delete(turn.id);
     this.deps.log.info('Chat: answer stopped.');
-    this.save(run.conversation, true);
+    void this.saver.now(conversation);
     this.changed.fire();
   }
 
@@ -260,108 +245,56 @@ export class ChatService implements vscode.Disposable {
     return { id: newId(), question, answer: '', status: 'waiting', followUps: [], botId: bot.id, botName: bot.name || undefined, startedAt: Date.now() };
   }
 
-  private async run(conversation: StoredConversation, turn: StoredTurn, previous: Run | undefined): Promise<void> {
-    const controller = new AbortController();
-    let settle: () => void = () => undefined;
-    const run: Run = { conversation, turn, controller, stopped: false, settled: new Promise<void>((r) => (settle = r)) };
-    this.runs.set(conversation.id, run);
+  /** Runs the turn's question through the ask pipeline and turns its events into the turn. */
+  private async run(conversation: StoredConversation, turn: StoredTurn): Promise<void> {
+    const begun = this.runs.begin(conversation.id, { conversation, turn });
+    if (!begun) return;
+    const { run, previous } = begun;
     this.statusTexts.set(turn.id, vscode.l10n.t('Waiting for Coze…'));
-    this.save(conversation, true);
+    void this.saver.now(conversation);
     this.changed.fire();
-    let settings: AskCozeSettings | undefined;
     try {
       // The stopped question before this one must have been canceled on Coze first (else 4016).
       if (previous) await previous.settled;
       if (run.stopped) return;
-      const ready = await checkReadyToAsk(this.deps.keys, this.deps.log);
-      reportAdjustments(ready.settings, this.deps.notifier, this.deps.log);
-      settings = ready.settings;
-      if (!ready.ok) {
-        this.failTurn(turn, ready.problem.message, ready.problem.actions);
-        return;
-      }
-      const mode = ready.settings.responseMode;
-      // The chat's bot, not necessarily askCoze.botId (the ClientProvider keys its clients by it).
-      const chatSettings: AskCozeSettings = { ...ready.settings, botId: conversation.botId };
-      this.deps.log.info(`Chat: asking bot ${conversation.botId} (${mode}, ${turn.question.length} chars, ${conversation.cozeConversationId ? 'continuing' : 'new'} conversation)`);
-      const onProgress = (p: AskProgress) => {
-        if (run.stopped) return;
-        if (p.conversationId) conversation.cozeConversationId = p.conversationId;
-        turn.answer = p.text;
-        turn.status = p.text ? 'streaming' : 'waiting';
-        if (p.text) this.statusTexts.delete(turn.id);
-        else this.statusTexts.set(turn.id, vscode.l10n.t('{0} · {1} s', statusLabel(p.status), Math.round(p.elapsedMs / 1000)));
-        this.save(conversation, false);
-        this.progressed.fire({ conversationId: conversation.id, turn });
-      };
-      const answer = await this.deps.clients.use(chatSettings, ready.token, this.deps.userId, (client) =>
-        client.ask(turn.question, { mode, botId: conversation.botId, conversationId: conversation.cozeConversationId, signal: controller.signal, onProgress }),
-      );
-      conversation.cozeConversationId = answer.conversationId;
-      turn.chatId = answer.chatId;
-      if (run.stopped) return; // stopped just as it completed: keep it as the user saw it
-      turn.answer = answer.text;
-      turn.status = 'done';
-      turn.followUps = answer.followUps;
-      if (answer.usage) turn.usage = answer.usage;
-      turn.elapsedMs = Date.now() - turn.startedAt;
-      this.deps.log.info(`Chat: answered in ${turn.elapsedMs} ms (${answer.text.length} chars, ${answer.followUps.length} follow-ups, chat ${answer.chatId})`);
+      const result = await this.deps.pipeline.run({
+        question: turn.question,
+        // The chat's bot, not necessarily askCoze.botId.
+        botId: conversation.botId,
+        conversationId: conversation.cozeConversationId,
+        signal: run.controller.signal,
+        source: 'Chat',
+        onProgress: (update) => {
+          if (run.stopped) return;
+          applyUpdate(conversation, turn, update);
+          if (update.text) this.statusTexts.delete(turn.id);
+          else this.statusTexts.set(turn.id, update.statusText);
+          this.saver.soon(conversation);
+          this.progressed.fire({ conversationId: conversation.id, turn });
+        },
+      });
+      applyResult(conversation, turn, result, run.stopped, Date.now(), {
+        conversationForgotten: vscode.l10n.t('Coze no longer knows this conversation: the next question starts a new one, without the earlier context.'),
+      });
     } catch (err) {
-      this.handleFailure(run, err, settings);
+      // The pipeline classifies every failure of the question itself; this is a bug of ours around it.
+      this.deps.log.error(`Chat: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      failTurn(turn, vscode.l10n.t('Ask Coze failed unexpectedly. See the log for details.'), ['openLog'], Date.now());
     } finally {
       this.statusTexts.delete(turn.id);
-      // A new question may already run here (sent after Stop): leave its entry alone.
-      if (this.runs.get(conversation.id) === run) this.runs.delete(conversation.id);
+      this.runs.end(run);
       conversation.updatedAt = Date.now();
-      settle();
-      if (!this.disposed) {
-        this.save(conversation, true);
+      if (!this.isDisposed) {
+        void this.saver.now(conversation);
         this.changed.fire();
       }
     }
   }
 
-  private handleFailure(run: Run, err: unknown, settings: AskCozeSettings | undefined): void {
-    const { turn, conversation } = run;
-    const { isCozeError } = loadCoze();
-    if (!isCozeError(err)) {
-      this.deps.log.error(`Chat: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      this.failTurn(turn, vscode.l10n.t('Ask Coze failed unexpectedly. See the log for details.'), ['openLog']);
-      return;
-    }
-    const error = err as CozeError;
-    if (error.conversationId) conversation.cozeConversationId = error.conversationId;
-    if (error.chatId) turn.chatId = error.chatId;
-    if (error.partialText.length > turn.answer.length) turn.answer = error.partialText;
-    if (error.kind === 'canceled' || run.stopped) {
-      turn.status = 'stopped';
-      turn.elapsedMs ??= Date.now() - turn.startedAt;
-      return;
-    }
-    this.deps.log.error(`Chat: question failed: ${error.message}`);
-    const described = describeCozeError(error, settings ?? readSettings());
-    let message = described.message;
-    if (error.code === 4002 && conversation.cozeConversationId) {
-      // Coze no longer knows the conversation (deleted or expired there): without this, every later question
-      // in this chat would fail the same way. The next one starts a new Coze conversation.
-      delete conversation.cozeConversationId;
-      message = `${message} ${vscode.l10n.t('Coze no longer knows this conversation: the next question starts a new one, without the earlier context.')}`;
-    }
-    this.failTurn(turn, message, described.actions, error.code, error.logId);
-  }
-
-  private failTurn(turn: StoredTurn, message: string, actions: FixAction[], code?: number, logId?: string): void {
-    turn.status = 'failed';
-    turn.elapsedMs = Date.now() - turn.startedAt;
-    turn.error = { message, actions: actions.filter((a): a is ChatFixAction => CHAT_ACTIONS.includes(a as ChatFixAction)) };
-    if (code !== undefined) turn.error.code = code;
-    if (logId) turn.error.logId = logId;
-  }
-
   /** A fix picked under the last failed turn of the open conversation; the turn is asked again when it may help. */
   async fixAction(action: ChatFixAction): Promise<void> {
     const turn = [...this.current.turns].reverse().find((t) => t.status === 'failed');
-    await runFixAction(action, readSettings(), this.deps, () => {
+    await this.deps.pipeline.fix(action, readSettings(), () => {
       if (turn) void this.retry(turn.id);
     });
   }
@@ -380,7 +313,7 @@ export class ChatService implements vscode.Disposable {
   async open(id: string): Promise<boolean> {
     await this.loaded;
     if (id === this.current.id) return true;
-    const conversation = this.runs.get(id)?.conversation ?? (await this.deps.store.read(id));
+    const conversation = this.runs.get(id)?.data.conversation ?? (await this.deps.store.read(id));
     if (!conversation) {
       this.changed.fire(); // the history shown was stale
       return false;
@@ -395,22 +328,18 @@ export class ChatService implements vscode.Disposable {
     await this.loaded;
     const clean = title.replace(/\s+/g, ' ').trim().slice(0, MAX_CHAT_TITLE);
     if (!clean) return;
-    const conversation = this.current.id === id ? this.current : (this.runs.get(id)?.conversation ?? (await this.deps.store.read(id)));
+    const conversation = this.current.id === id ? this.current : (this.runs.get(id)?.data.conversation ?? (await this.deps.store.read(id)));
     if (!conversation) return;
     conversation.title = clean;
     conversation.titleEdited = true;
-    if (conversation.turns.length > 0) await this.save(conversation, true);
+    await this.saver.now(conversation);
     this.changed.fire();
   }
 
   async delete(id: string): Promise<void> {
     await this.loaded;
-    const run = this.runs.get(id);
-    if (run && !run.stopped) {
-      run.stopped = true;
-      run.controller.abort();
-    }
-    this.cancelSave(id);
+    this.runs.stop(id);
+    this.saver.cancel(id);
     await this.deps.store.delete(id);
     if (this.current.id === id) {
       this.current = this.fresh();
@@ -458,53 +387,24 @@ export class ChatService implements vscode.Disposable {
     conversation.turns.push(turn);
     this.current = conversation;
     void this.deps.workspaceState.update(CURRENT_KEY, conversation.id);
-    await this.save(conversation, true);
+    await this.saver.now(conversation);
     this.changed.fire();
-  }
-
-  // ---- saving --------------------------------------------------------------------------------------------
-
-  /** Saves now, or (while streaming) at most every SAVE_INTERVAL_MS. Empty conversations are not saved. */
-  private save(conversation: StoredConversation, now: boolean): Promise<void> {
-    if (conversation.turns.length === 0 || this.disposed) return Promise.resolve();
-    if (!now) {
-      if (!this.saveTimers.has(conversation.id)) {
-        this.saveTimers.set(conversation.id, setTimeout(() => void this.save(conversation, true), SAVE_INTERVAL_MS));
-      }
-      return Promise.resolve();
-    }
-    this.cancelSave(conversation.id);
-    if (conversation === this.current) void this.deps.workspaceState.update(CURRENT_KEY, conversation.id);
-    return this.deps.store.save(conversation).catch((err: unknown) => {
-      this.deps.log.warn(`Chat history could not be saved: ${err instanceof Error ? err.message : String(err)}`);
-    });
-  }
-
-  private cancelSave(id: string): void {
-    const timer = this.saveTimers.get(id);
-    if (timer) clearTimeout(timer);
-    this.saveTimers.delete(id);
   }
 
   /**
    * VS Code is shutting the extension down: answers still running are stopped and kept as interrupted, and
    * written synchronously (an asynchronous write may not finish before the process ends).
    */
-  dispose(): void {
-    if (this.disposed) return;
-    for (const run of this.runs.values()) {
+  override dispose(): void {
+    if (this.isDisposed) return;
+    const running = this.runs.all();
+    for (const run of running) {
       run.stopped = true;
-      run.turn.status = 'interrupted';
+      run.data.turn.status = 'interrupted';
       run.controller.abort();
-      try {
-        this.deps.store.saveSync(run.conversation);
-      } catch (err) {
-        this.deps.log.warn(`Chat history could not be saved: ${err instanceof Error ? err.message : String(err)}`);
-      }
     }
-    this.disposed = true;
-    for (const id of [...this.saveTimers.keys()]) this.cancelSave(id);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    this.saver.closeWith(running.map((run) => run.data.conversation));
+    super.dispose();
   }
 }
 

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { ID_PATTERN, parseConversation, summarize, type ConversationSummary, type StoredConversation } from './chatModel';
+import * as v from 'valibot';
+import { isLocalId } from '../ids';
+import { LocalIdSchema, optionalField } from '../protocol';
+import { parseConversation, summarize, type ConversationSummary, type StoredConversation } from './chatModel';
 
 // The chat history on disk, in the extension's global storage folder: one JSON file per conversation and an
 // index of their summaries. Plain Node (no vscode import), unit-tested.
@@ -29,13 +32,44 @@ export const DEFAULT_CHAT_LIMITS: ChatLimits = {
   maxTotalBytes: 50_000_000,
 };
 
-interface IndexEntry {
-  summary: ConversationSummary;
-  size: number;
-  mtimeMs: number;
-}
-
 const INDEX_VERSION = 1;
+
+/** One conversation in index.json: its summary, and the file's size and mtime when the summary was taken. */
+const IndexEntrySchema = v.pipe(
+  v.object({
+    summary: v.object({
+      id: LocalIdSchema,
+      title: v.string(),
+      updatedAt: v.number(),
+      botId: v.string(),
+      botName: optionalField(v.string()),
+      turns: v.number(),
+    }),
+    size: v.number(),
+    mtimeMs: v.number(),
+  }),
+  v.transform(({ summary: s, size, mtimeMs }) => {
+    // The same shape summarize() gives, so that an entry from the index and one rebuilt from its file compare equal.
+    const summary: ConversationSummary = { id: s.id, title: s.title, updatedAt: s.updatedAt, botId: s.botId, botName: s.botName, turns: s.turns };
+    return { summary, size, mtimeMs };
+  }),
+);
+type IndexEntry = v.InferOutput<typeof IndexEntrySchema>;
+
+/** index.json. Another version's index is not read (it is only a cache: the files are read instead). */
+const IndexFileSchema = v.object({
+  version: v.literal(INDEX_VERSION),
+  // A malformed entry costs only that entry: its conversation is read from its file.
+  entries: v.pipe(
+    v.array(v.unknown()),
+    v.transform((list) =>
+      list.flatMap((raw) => {
+        const entry = v.safeParse(IndexEntrySchema, raw);
+        return entry.success ? [entry.output] : [];
+      }),
+    ),
+  ),
+});
 
 export class ChatStore {
   private readonly conversationsDir: string;
@@ -74,7 +108,7 @@ export class ChatStore {
           continue;
         }
         const id = name.endsWith('.json') ? name.slice(0, -5) : '';
-        if (!ID_PATTERN.test(id)) continue;
+        if (!isLocalId(id)) continue;
         const stat = await fsp.stat(full).catch(() => undefined);
         if (!stat) continue;
         const known = cached.get(id);
@@ -102,7 +136,7 @@ export class ChatStore {
 
   /** The conversation, or undefined when it does not exist or its file is unreadable. */
   read(id: string): Promise<StoredConversation | undefined> {
-    if (!ID_PATTERN.test(id)) return Promise.resolve(undefined);
+    if (!isLocalId(id)) return Promise.resolve(undefined);
     return this.enqueue(async () => {
       const conversation = await this.readFile(id);
       if (!conversation && this.entries.delete(id)) await this.writeIndex();
@@ -141,7 +175,7 @@ export class ChatStore {
   }
 
   delete(id: string): Promise<void> {
-    if (!ID_PATTERN.test(id)) return Promise.resolve();
+    if (!isLocalId(id)) return Promise.resolve();
     return this.enqueue(async () => {
       await fsp.rm(this.fileOf(id), { force: true });
       if (this.entries.delete(id)) await this.writeIndex();
@@ -212,19 +246,14 @@ export class ChatStore {
 
   private async readIndex(): Promise<Map<string, IndexEntry>> {
     const entries = new Map<string, IndexEntry>();
+    let raw: unknown;
     try {
-      const raw = JSON.parse(await fsp.readFile(this.indexFile, 'utf8')) as { version?: unknown; entries?: unknown };
-      if (raw.version !== INDEX_VERSION || !Array.isArray(raw.entries)) return entries;
-      for (const e of raw.entries as IndexEntry[]) {
-        const s = e?.summary;
-        if (s && typeof s.id === 'string' && ID_PATTERN.test(s.id) && typeof s.title === 'string' && typeof s.updatedAt === 'number' &&
-          typeof s.botId === 'string' && typeof s.turns === 'number' && typeof e.size === 'number' && typeof e.mtimeMs === 'number') {
-          entries.set(s.id, { summary: { id: s.id, title: s.title, updatedAt: s.updatedAt, botId: s.botId, botName: typeof s.botName === 'string' ? s.botName : undefined, turns: s.turns }, size: e.size, mtimeMs: e.mtimeMs });
-        }
-      }
+      raw = JSON.parse(await fsp.readFile(this.indexFile, 'utf8'));
     } catch {
-      // Missing or unreadable: rebuilt from the files.
+      return entries; // missing or unreadable: rebuilt from the files
     }
+    const index = v.safeParse(IndexFileSchema, raw);
+    if (index.success) for (const entry of index.output.entries) entries.set(entry.summary.id, entry);
     return entries;
   }
 
@@ -258,7 +287,7 @@ export class ChatStore {
   }
 
   private fileOf(id: string): string {
-    if (!ID_PATTERN.test(id)) throw new Error(`Not a conversation id: ${JSON.stringify(id.slice(0, 80))}`);
+    if (!isLocalId(id)) throw new Error(`Not a conversation id: ${JSON.stringify(id.slice(0, 80))}`);
     return path.join(this.conversationsDir, `${id}.json`);
   }
 

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { Disposable, disposeAll } from '../dispose';
 import type { Log } from '../log';
 import type { Notifier } from '../notifier';
-import { isAllowedExternalLink, parseChatViewMessage, type ChatViewStrings, type ChatViewToHost, type HostToChatView } from '../protocol';
-import { buildWebviewHtml } from '../webviewHtml';
+import { parseChatViewMessage, type ChatViewStrings, type ChatViewToHost, type HostToChatView } from '../protocol';
+import { buildWebviewHtml, openLinkFromWebview, UPDATE_INTERVAL_MS, webviewOptions } from '../webviewHtml';
 import type { ChatProgressEvent, ChatService } from './chatService';
 
 // The chat's webview view in the Coze activity-bar container. It renders what ChatService holds and sends back
@@ -14,9 +15,8 @@ import type { ChatProgressEvent, ChatService } from './chatService';
 // most one message per UPDATE_INTERVAL_MS.
 
 export const CHAT_VIEW_ID = 'askCoze.chat';
-const UPDATE_INTERVAL_MS = 40;
 
-export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private ready = false;
   /** Text waiting for the view to load, for its input (Ask Coze in Chat). */
@@ -28,8 +28,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private readonly dirtyTurns = new Map<string, ChatProgressEvent>();
   private progressTimer: NodeJS.Timeout | undefined;
   private stateQueued = false;
-  private readonly disposables: vscode.Disposable[] = [];
-  private viewDisposables: vscode.Disposable[] = [];
+  /** Listeners of the current webview view (VS Code may replace it). */
+  private readonly viewDisposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -38,22 +38,23 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly notifier: Notifier,
     private readonly log: Log,
   ) {
-    this.disposables.push(
-      vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this),
-      service.onDidChange(() => this.queueState()),
-      service.onDidProgress((e) => this.queueProgress(e)),
-    );
+    super();
+    this.register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
+    this.register(service.onDidChange(() => this.queueState()));
+    this.register(service.onDidProgress((e) => this.queueProgress(e)));
+    this.register({
+      dispose: () => {
+        if (this.progressTimer) clearTimeout(this.progressTimer);
+        disposeAll(this.viewDisposables);
+      },
+    });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    disposeAll(this.viewDisposables);
     this.view = view;
     this.ready = false;
-    view.webview.options = {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
+    view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = this.renderHtml(view.webview);
     this.viewDisposables.push(
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -223,8 +224,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await this.insertCode(message.code);
         return;
       case 'openLink':
-        if (isAllowedExternalLink(message.href)) await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
-        else this.log.warn('Blocked a link with a disallowed scheme from the chat view.');
+        await openLinkFromWebview(message.href, this.log, 'the chat view');
         return;
     }
   }
@@ -245,11 +245,5 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
     return true;
-  }
-
-  dispose(): void {
-    if (this.progressTimer) clearTimeout(this.progressTimer);
-    for (const d of this.viewDisposables.splice(0)) d.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -1,6 +1,6 @@
 // Collects a chat's answer messages and follow-ups, from stream events or from the message list.
 //
-// Coze traps (coze-api.md "message/list" and "Streaming"):
+// Coze traps (docs/coze-api.md#messages and #pick-by-type-not-by-position):
 // - a chat can have several `answer` messages (workflow bots), and their deltas can interleave: messages are
 //   kept by id, in order of first appearance;
 // - messages are picked by `type`, never by position ("take the last message" shows the verbose JSON);

@@ -1,4 +1,4 @@
-// One conversation runs one chat at a time: a second POST /v3/chat gets 4016 (coze-api.md). Failing blindly
+// One conversation runs one chat at a time: a second POST /v3/chat gets 4016 (docs/coze-api.md#one-chat-per-conversation). Failing blindly
 // would leave the user stuck; retrying blindly wastes billed calls. So the client keeps track of the chats it
 // started that may still run, per conversation, and before (or after a 4016) starting a chat:
 //
@@ -13,39 +13,13 @@
 
 import { isFinal, startChatRequest, type FlowContext } from './chatState';
 import { CozeError, isCozeError } from './errors';
+import type { RunningChat } from './runningChats';
 import { sleep } from './timing';
 import { isRecord } from './decode';
 import type { ApiResponse } from './transport';
 import type { ChatStatus } from './types';
 
-export interface RunningChat {
-  conversationId: string;
-  chatId: string;
-  /** Present while a question of this client runs the chat. */
-  question?: { done: Promise<void>; stop: (reason: CozeError) => void };
-}
-
-/** The chats of one client that may still run, one per conversation (Coze allows no more). */
-export class RunningChats {
-  private readonly byConversation = new Map<string, RunningChat>();
-
-  get(conversationId: string): RunningChat | undefined {
-    return this.byConversation.get(conversationId);
-  }
-
-  set(chat: RunningChat): void {
-    this.byConversation.set(chat.conversationId, chat);
-  }
-
-  /** Forgets the chat, if it is still the one recorded for its conversation. */
-  delete(conversationId: string, chatId: string): void {
-    if (this.byConversation.get(conversationId)?.chatId === chatId) this.byConversation.delete(conversationId);
-  }
-
-  get size(): number {
-    return this.byConversation.size;
-  }
-}
+// client.ts imports the registry from here.
 
 /** How many known chats one question makes room for before it just asks (and lets 4016 be retried blindly). */
 const MAX_ROUNDS = 5;

@@ -4,7 +4,7 @@
 import { AnswerBuilder } from './answerBuilder';
 import { CozeError, shortMsg } from './errors';
 import type { AskProgress, ChatStatus, CozeAnswer, CozeUsage } from './types';
-import type { RunningChats } from './busy';
+import type { RunningChats } from './runningChats';
 import type { AskScope } from './timing';
 import { isRecord } from './decode';
 import type { ApiRequest, Transport } from './transport';
@@ -103,13 +103,13 @@ export class ChatState {
   }
 }
 
-/** POST /v3/chat. conversation_id goes in the QUERY string: Coze ignores it in the body (coze-api.md). */
+/** POST /v3/chat. conversation_id goes in the QUERY string: Coze ignores it in the body (docs/coze-api.md#starting-a-chat). */
 export function startChatRequest(ctx: FlowContext, stream: boolean): ApiRequest {
   return {
     method: 'POST',
     path: '/v3/chat',
     query: { conversation_id: ctx.conversationId },
-    // An error before streaming still comes as JSON (coze-api.md trap): accept both.
+    // An error before streaming still comes as JSON (docs/coze-api.md#json-error-instead-of-sse): accept both.
     accept: stream ? 'text/event-stream, application/json' : 'application/json',
     body: {
       bot_id: ctx.botId, // a string: a JSON number gets 4000 (and loses precision beyond 2^53)

@@ -1,8 +1,9 @@
 // CozeClient: validates the options, owns the transport (one keep-alive pool, one limiter), runs one flow per
 // question inside its deadline, and cancels on Coze a chat the caller no longer waits for.
 
+import { isBotId } from '../ids';
 import { setMaxListeners } from 'node:events';
-import { RunningChats } from './busy';
+import { RunningChats } from './runningChats';
 import { ChatState, isFinal, type FlowContext } from './chatState';
 import { CozeError, isCozeError, withContext } from './errors';
 import { askByPolling } from './pollFlow';
@@ -49,7 +50,7 @@ export class CozeClient {
     this.botId = typeof options.botId === 'string' ? options.botId.trim() : '';
     if (!this.botId) throw invalid('botId', 'The Coze bot id is empty.');
     // Coze's bot ids are numbers (sent as strings); anything else would cost a call to learn 4006/4200.
-    if (!/^\d+$/.test(this.botId)) {
+    if (!isBotId(this.botId)) {
       throw invalid('botId', 'The Coze bot id must contain only digits (e.g. 7445600453913968691, the number at the end of the bot’s page address).');
     }
     this.userId = typeof options.userId === 'string' ? options.userId.trim() : '';
@@ -123,7 +124,7 @@ export class CozeClient {
       throw new CozeError('invalid-input', 'The question is empty: nothing was sent to Coze.', { invalidOption: 'question', retryable: false });
     }
     const botId = options.botId === undefined ? this.botId : options.botId.trim();
-    if (!/^\d+$/.test(botId)) {
+    if (!isBotId(botId)) {
       throw new CozeError('invalid-input', 'The Coze bot id must contain only digits (e.g. 7445600453913968691).', { invalidOption: 'botId', retryable: false });
     }
     const scope = new AskScope(this.maxWaitMs, options.signal, this.closeController.signal);
@@ -153,7 +154,7 @@ export class CozeClient {
       const err = this.transport.scrub(this.toError(e, scope));
       withContext(err, state.context());
       // A chat nobody waits for any more still runs on Coze and keeps its conversation busy (the next question
-      // would get 4016): cancel it (coze-api.md "POST /v3/chat/cancel").
+      // would get 4016): cancel it (docs/coze-api.md#cancel).
       if (state.mayBeRunning) leftRunning = !(await this.cancelQuietly(state.conversationId!, state.chatId!));
       throw err;
     } finally {

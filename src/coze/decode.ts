@@ -1,13 +1,14 @@
 // Decoding Coze's replies: a JSON body into `data` or a CozeError, and the errors for replies that are not Coze.
 // Pure functions (no I/O), so they can be fuzzed (test/unit/decoders.fuzz.test.ts).
 //
-// Rules (coze-api.md "Errors"):
+// Rules (docs/coze-api.md#errors):
 // - HTTP status and body `code` don't always agree (401 + 4100, 200 + 4009): the body code decides when there is
 //   one; the status only matters for bodies without a code.
 // - gateways answer 429/502/503/504 with HTML or empty bodies: never parse those as Coze, never show them.
 
 import { STATUS_CODES } from 'node:http';
 import { CozeError, apiErrorMessage, shortMsg } from './errors';
+import { RETRY_CODES, RETRY_STATUSES } from './retryPolicy';
 
 /** What is known about a reply before its body: enough to word an error. */
 export interface ReplyMeta {
@@ -16,10 +17,7 @@ export interface ReplyMeta {
   logId: string | undefined;
 }
 
-/** Body codes worth another try after a backoff (coze-api.md error table). */
-const RETRY_CODES = new Set([4009, 4013, 4020, 5000]);
-/** Gateway statuses retried when the body carries no Coze code. 429 too: it is a gateway's "slow down". */
-const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+// Which codes and statuses are worth another try is the retry policy's to say (src/coze/retryPolicy.ts).
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -24,7 +24,7 @@ export class CozeError extends Error {
   readonly kind: CozeErrorKind;
   /** Coze's body `code` (or `last_error.code` for a failed chat). */
   code?: number;
-  /** Coze's `x-tt-logid` header or `detail.logid`: support asks for it (coze-api.md "Hosts and auth"). */
+  /** Coze's `x-tt-logid` header or `detail.logid`: support asks for it (docs/coze-api.md#responses-and-logid). */
   logId?: string;
   httpStatus?: number;
   /** Whatever answer text had arrived before the failure ('' when none). */
@@ -96,7 +96,7 @@ export function setMessage(err: Error, message: string): void {
   }
 }
 
-/** What to tell the user for the codes that have a known remedy (coze-api.md error table). */
+/** What to tell the user for the codes that have a known remedy (docs/coze-api.md#error-codes). */
 const HINTS: Record<number, string> = {
   4008: 'The bot has reached its daily limit; try again tomorrow.',
   4015: 'The bot is not published to the API channel: publish it as an API in the Coze console.',

@@ -1,5 +1,5 @@
 // Client-wide spacing of request starts. Coze's free plan allows 500 API calls in total and 20 chat requests
-// per second (coze-api.md "Limits"): every request — first tries, retries, polls, cancels — passes here.
+// per second (docs/coze-api.md#limits): every request — first tries, retries, polls, cancels — passes here.
 //
 // First come, first served: waiters form a queue; the head starts when `minIntervalMs` has passed since the
 // previous start. A waiter whose signal aborts leaves the queue at once; since slots are computed from the

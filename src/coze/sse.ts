@@ -1,13 +1,18 @@
-// Server-Sent Events parser for Coze's chat stream (WHATWG "event stream interpretation", plus leniency).
-//
-// Coze traps handled here (coze-api.md "Streaming"):
-// - a chunk boundary can fall anywhere, inside a line and inside a multi-byte UTF-8 character (Chinese text):
-//   bytes go through one streaming TextDecoder, and partial lines are kept until their terminator arrives;
-// - `data:{...}` and `data: {...}` both occur: one optional space after the colon is dropped (as the spec says);
-// - lines may end in LF, CRLF or CR, also when the CR and the LF arrive in different chunks.
-//
-// Partial lines are kept as a list of pieces and joined once, so a long line that arrives in many tiny chunks
-// costs O(n), not O(n²).
+// Server-Sent Events for Coze's chat stream. eventsource-parser does the parsing (the WHATWG "event stream
+// interpretation": fields, one optional space after the colon, comments, chunk boundaries inside lines); this
+// adapter adds what Coze needs on top of it (docs/coze-api.md#event-format, #utf-8-split-across-chunks,
+// #end-of-stream):
+// - bytes go through one streaming TextDecoder, so a chunk boundary inside a multi-byte UTF-8 character (Chinese
+//   text) is harmless;
+// - CR and CRLF line ends become LF before parsing, also when the CR and the LF arrive in different chunks: the
+//   parser's own CR path searches for the next CR and the next LF afresh for each line, which is quadratic on a
+//   chunk of many LF lines with a CR near its end;
+// - the last event is delivered at EOF even without its closing blank line (below, end());
+// - a named event without any data line is kept (a bare `event:done`), where the spec and the parser drop it;
+// - one event, or one line still waiting for its end, is bounded (MAX_EVENT_CHARS).
+
+import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
+import { CozeError } from './errors';
 
 export interface SseEvent {
   /** The `event:` field; '' when the event had none (the spec would call it "message"). */
@@ -18,123 +23,158 @@ export interface SseEvent {
   id?: string;
 }
 
+/**
+ * The most text one event (or one unfinished line) may hold, in UTF-16 code units as the parser counts them.
+ * Coze's largest event is the `conversation.message.completed` that repeats a whole answer: a model's longest
+ * answers are well under 1 MB, and the bench streams a 1 MB one. 8 Mi characters (16 MiB of string in memory at
+ * most) leaves room for long workflow outputs while a broken or hostile server that never ends a line or an event
+ * fails the question instead of growing the extension host's memory without limit.
+ */
+export const MAX_EVENT_CHARS = 8 * 1024 * 1024;
+
+const LF = 10;
+const COLON = 58;
+const CR_OR_CRLF = /\r\n?/g;
+
+/**
+ * A data line the adapter writes in front of an `event` line, so that the parser also dispatches an event that
+ * has no data line of its own; it is taken out again before the event is returned. A lone low surrogate: text
+ * decoded from bytes never contains one (the TextDecoder turns invalid input into U+FFFD), so no data line of the
+ * server's can be mistaken for it. Text pushed as a string is assumed well-formed in the same way.
+ */
+const MARKER = '\uDC00';
+const MARKER_LINE = `data:${MARKER}\n`;
+
 export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
-  private pieces: string[] = [];
-  /** The previous chunk ended in CR: a LF at the start of the next one belongs to the same line end. */
-  private skipLeadingLf = false;
-  private eventName = '';
-  private dataLines: string[] = [];
-  private eventId: string | undefined;
-  private hasFields = false;
+  private readonly parser: EventSourceParser;
+  /** Events the parser completed during the current push()/end(). */
+  private out: SseEvent[] = [];
+  /** The previous text ended in CR (already turned into LF): a LF at the start of the next one is the same line end. */
+  private crPending = false;
+  /** The next text starts a line. */
+  private atLineStart = true;
+  /** The start of a line, kept back until it shows whether the line is an `event` field ("e" … "event"). */
+  private held = '';
+  /** Markers written but not yet seen in a dispatched event: while 0, no event's data is searched for one. */
+  private markers = 0;
+  private failure: CozeError | undefined;
+
+  constructor() {
+    this.parser = createParser({
+      onEvent: (msg) => this.onEvent(msg),
+      onError: (err) => this.onError(err),
+      maxBufferSize: MAX_EVENT_CHARS,
+    });
+    // eventsource-parser drops "\xEF\xBB\xBF" (a UTF-8 BOM read as Latin-1) from the start of its first chunk. Our
+    // text is decoded already (the TextDecoder removes a real BOM), so those would be three real characters; a
+    // first blank line, which dispatches nothing, keeps them.
+    this.parser.feed('\n');
+  }
 
   /** Feeds a chunk of bytes (or already decoded text) and returns the events it completed. */
   push(chunk: Uint8Array | string): SseEvent[] {
+    if (this.failure) throw this.failure;
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    const out: SseEvent[] = [];
-    this.scan(text, out);
-    return out;
+    return this.run(text);
   }
 
   /**
    * Ends the stream. Unlike the spec, which drops an event not followed by a blank line, a pending event is
    * returned: a server that closes right after its last `data:` line (seen with self-hosted Coze Studio, which
-   * also omits `done`) should not lose that event.
+   * also omits `done`) should not lose that event. Two line ends finish both the last line and the last event.
    */
   end(): SseEvent[] {
-    const out: SseEvent[] = [];
-    this.scan(this.decoder.decode(), out);
-    if (this.pieces.length > 0) {
-      const line = this.pieces.join('');
-      this.pieces = [];
-      this.line(line, out);
-    }
-    this.dispatch(out);
+    if (this.failure) throw this.failure;
+    return this.run(`${this.decoder.decode()}\n\n`);
+  }
+
+  private run(text: string): SseEvent[] {
+    const input = this.markEventLines(this.toLf(text));
+    if (input !== '') this.parser.feed(input);
+    const out = this.out;
+    this.out = [];
+    // The events completed before the limit was passed are still delivered; the next call fails.
+    if (this.failure && out.length === 0) throw this.failure;
     return out;
   }
 
-  private scan(text: string, out: SseEvent[]): void {
-    let start = 0;
-    if (this.skipLeadingLf && text.length > 0) {
-      this.skipLeadingLf = false;
-      if (text.charCodeAt(0) === 10) start = 1;
+  private toLf(text: string): string {
+    if (text === '') return text;
+    if (this.crPending) {
+      this.crPending = false;
+      if (text.charCodeAt(0) === LF) text = text.slice(1);
     }
-    const n = text.length;
-    // Next LF / CR positions, cached so a chunk of many LF-only lines is scanned once (not once per line).
-    let lf = text.indexOf('\n', start);
-    let cr = text.indexOf('\r', start);
-    while (start < n) {
-      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
-      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
-      if (lf === -1 && cr === -1) break;
-      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
-      let line = text.slice(start, end);
-      if (this.pieces.length > 0) {
-        this.pieces.push(line);
-        line = this.pieces.join('');
-        this.pieces = [];
-      }
-      this.line(line, out);
-      start = end + 1;
-      if (end === cr) {
-        if (start < n) {
-          if (text.charCodeAt(start) === 10) start++;
-        } else {
-          this.skipLeadingLf = true;
-        }
-      }
-    }
-    if (start < n) this.pieces.push(text.slice(start));
+    if (text.indexOf('\r') === -1) return text;
+    this.crPending = text.endsWith('\r');
+    return text.replace(CR_OR_CRLF, '\n');
   }
 
-  private line(line: string, out: SseEvent[]): void {
-    if (line.length === 0) {
-      this.dispatch(out);
-      return;
+  /** Writes MARKER_LINE in front of each `event` line whose event may have no data line (see MARKER). */
+  private markEventLines(text: string): string {
+    let s = this.held + text;
+    this.held = '';
+    const startsLine = this.atLineStart;
+    // A line start at the very end that could still become "event:": wait for the rest of the line.
+    const tail = s.lastIndexOf('\n') + 1;
+    if ((tail > 0 || startsLine) && s.length - tail <= 5 && s.length > tail && 'event'.startsWith(s.slice(tail))) {
+      this.held = s.slice(tail);
+      s = s.slice(0, tail);
     }
-    if (line.charCodeAt(0) === 58 /* ':' */) return; // comment (keep-alive)
-    const colon = line.indexOf(':');
-    let field: string;
-    let value: string;
-    if (colon === -1) {
-      field = line;
-      value = '';
-    } else {
-      field = line.slice(0, colon);
-      value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+    if (s === '') return s;
+    this.atLineStart = s.charCodeAt(s.length - 1) === LF;
+
+    let parts: string[] | undefined;
+    let copied = 0;
+    for (let p = s.indexOf('event'); p !== -1; p = s.indexOf('event', p + 5)) {
+      if (p === 0 ? !startsLine : s.charCodeAt(p - 1) !== LF) continue;
+      const after = s.charCodeAt(p + 5);
+      if (after !== COLON && after !== LF) continue; // another field, e.g. "events:"
+      // Coze writes `data:` right after `event:`: then the parser dispatches the event anyway, name and all.
+      const eol = s.indexOf('\n', p + 5);
+      if (eol !== -1 && isDataLine(s, eol + 1)) continue;
+      (parts ??= []).push(s.slice(copied, p), MARKER_LINE);
+      copied = p;
+      this.markers++;
     }
-    switch (field) {
-      case 'event':
-        this.eventName = value;
-        this.hasFields = true;
-        break;
-      case 'data':
-        this.dataLines.push(value);
-        this.hasFields = true;
-        break;
-      case 'id':
-        if (!value.includes('\0')) this.eventId = value;
-        break;
-      default:
-        // `retry` and unknown fields are ignored, as the spec says.
-        break;
-    }
+    if (!parts) return s;
+    parts.push(s.slice(copied));
+    return parts.join('');
   }
 
-  private dispatch(out: SseEvent[]): void {
-    // The spec drops events without data; we also keep a named event without data (e.g. a bare `event:done`).
-    if (this.hasFields && (this.dataLines.length > 0 || this.eventName !== '')) {
-      const ev: SseEvent = { event: this.eventName, data: this.dataLines.join('\n') };
-      if (this.eventId !== undefined) ev.id = this.eventId;
-      out.push(ev);
+  private onEvent(msg: EventSourceMessage): void {
+    let data = msg.data;
+    const event = msg.event ?? '';
+    if (this.markers > 0 && data.includes(MARKER)) {
+      const lines = data.split('\n');
+      const real = lines.filter((l) => l !== MARKER);
+      this.markers -= lines.length - real.length;
+      // As the spec says, an event with neither data nor a name is nothing.
+      if (real.length === 0 && event === '') return;
+      data = real.join('\n');
     }
-    this.eventName = '';
-    this.dataLines = [];
-    this.hasFields = false;
+    const ev: SseEvent = { event, data };
     // Per the spec the last event id persists across events; Coze does not send ids, so keeping it per event
-    // is simpler and reports only what each event actually carried.
-    this.eventId = undefined;
+    // (as the parser does) reports only what each event actually carried.
+    if (msg.id !== undefined) ev.id = msg.id;
+    this.out.push(ev);
   }
+
+  private onError(err: ParseError): void {
+    // `retry` and unknown fields are reported here too: ignored, as the spec says.
+    if (err.type !== 'max-buffer-size-exceeded') return;
+    this.failure = new CozeError(
+      'protocol',
+      `Coze sent a stream event longer than ${MAX_EVENT_CHARS / (1024 * 1024)} Mi characters (or a line that never ends): the stream was stopped.`,
+    );
+  }
+}
+
+/** `data:…` or a bare `data` at `i`. Unsure (the text ends first) counts as no. */
+function isDataLine(s: string, i: number): boolean {
+  if (!s.startsWith('data', i)) return false;
+  const c = s.charCodeAt(i + 4);
+  return c === COLON || c === LF;
 }
 
 /** Parses a whole stream given as chunks (tests, tools). */

@@ -1,5 +1,5 @@
 // Turns the bytes of Coze's chat stream into chat state: ids, status, answer text, follow-ups, usage, and the
-// errors the stream reports (coze-api.md "Streaming"). No I/O and no timers: the stream flow feeds it, and the
+// errors the stream reports (docs/coze-api.md#stream-events). No I/O and no timers: the stream flow feeds it, and the
 // fuzz tests feed it random chunkings and random bytes (test/unit/decoders.fuzz.test.ts).
 
 import { finalStatusError, type ChatState } from './chatState';

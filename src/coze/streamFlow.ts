@@ -1,6 +1,6 @@
 // The stream flow: POST /v3/chat with stream:true and read the Server-Sent Events as they come.
 //
-// Coze traps (coze-api.md "Streaming"):
+// Coze traps (docs/coze-api.md#stream-flow, #json-error-instead-of-sse, #end-of-stream):
 // - an error before streaming comes back as an ordinary application/json body although a stream was asked:
 //   the content type is checked before any SSE parsing;
 // - `done` may be missing (Coze Studio): the stream also ends cleanly on conversation.chat.completed + EOF;

@@ -1,14 +1,11 @@
 // HTTP to Coze: one keep-alive undici dispatcher per client (direct or through a proxy: dispatcher.ts), the
-// client-wide rate limiter, retries with exponential backoff, per-request timeouts on our own timers
-// (requestTimer.ts), the request log, and the translation of every failure into a CozeError.
+// client-wide rate limiter, retries (which failures and how long to wait: retryPolicy.ts), per-request timeouts
+// on our own timers (requestTimer.ts), the request log, and the translation of every failure into a CozeError.
 //
-// Why the rules are what they are (coze-api.md):
+// Why the rules are what they are (docs/coze-api.md#errors, #limits):
 // - HTTP status and body `code` don't always agree (401 + 4100, 200 + 4009): the body code decides when there is
 //   one; the status only matters for bodies without a code.
 // - gateways answer 429/502/503/504 with HTML or empty bodies: never parse those as Coze, never show them.
-// - 4009/4013/4020 are "busy / model / rate": retried with backoff; 5000 is retried only a little, because Coze
-//   also sends it for a wrong bot id. Auth errors (4100/4101/700012006) and other 4xxx are never retried;
-//   4016 (conversation busy) only when the flow asks for it (busy.ts).
 // - Each request is a billed call on the free plan (500 in total): retries are bounded, and every start
 //   (first try, retry, poll, cancel) goes through the limiter.
 
@@ -19,6 +16,7 @@ import { CozeError, setMessage } from './errors';
 import { classifyFailure, timeoutError, type FailureContext } from './failures';
 import { RateLimiter } from './rateLimiter';
 import { AttemptTimer, type AttemptLimits, type AttemptPhase } from './requestTimer';
+import { decideRetry, type RetryDecision, type RetryFailure } from './retryPolicy';
 import type { CozeProxyOptions, CozeTlsOptions, RequestLogEntry } from './types';
 import { sleep } from './timing';
 
@@ -66,8 +64,6 @@ export interface ApiResponse {
   touch(): void;
 }
 
-/** 5000 is "server error" but also what a wrong bot id gets: retry it, but not as often. */
-const LIMITED_RETRY_CODES = new Map([[5000, 2]]);
 /** Errors the transport must not retry even though they say `retryable` (e.g. a stream that already delivered events). */
 const noAutoRetry = new WeakSet<CozeError>();
 export function doNotRetry(err: CozeError): CozeError {
@@ -143,6 +139,8 @@ export class Transport {
       const started = performance.now();
       const timer = new AttemptTimer(this.cfg.limits, signal, (phase) => this.timeoutError(phase, idempotent));
       let res: ApiResponse | undefined;
+      let replyHeaders: Dispatcher.ResponseData['headers'] | undefined;
+      let waitMs: number;
       try {
         const raw = await untilAborted(
           request(this.origin + pathWithQuery, {
@@ -157,6 +155,7 @@ export class Transport {
           }),
           timer.signal,
         );
+        replyHeaders = raw.headers;
         res = {
           status: raw.statusCode,
           contentType: headerValue(raw.headers['content-type']) ?? '',
@@ -177,10 +176,22 @@ export class Transport {
             : this.classify(e, { beforeData: res === undefined, idempotent });
         // Failures after the headers (a reset or silence mid-stream) still have the reply's logid: support needs it.
         if (!err.logId && res?.logId && err.kind !== 'canceled') err.logId = res.logId;
-        const limit = err.code !== undefined ? Math.min(maxRetries, LIMITED_RETRY_CODES.get(err.code) ?? maxRetries) : maxRetries;
-        // 4016 is retried blindly only when the caller does not know the chat that keeps the conversation busy.
-        const retryable = err.code === 4016 ? req.retryBusy === true : err.retryable === true;
-        const willRetry = !signal.aborted && retryable && !noAutoRetry.has(err) && attempt < limit;
+        // A stopped question, or a stream that already delivered events, is never repeated, whatever the failure.
+        const decision: RetryDecision =
+          signal.aborted || noAutoRetry.has(err)
+            ? { retry: false }
+            : decideRetry({
+                attempt,
+                maxRetries,
+                failure: retryFailure(err),
+                baseMs: this.cfg.retryBaseMs,
+                headers: replyHeaders,
+                // 4016 is retried blindly only when the caller does not know the chat that keeps the conversation busy.
+                retryBusy: req.retryBusy === true,
+                random: Math.random,
+                nowMs: Date.now(),
+              });
+        const willRetry = decision.retry;
         this.log({
           method: req.method,
           path: pathWithQuery,
@@ -192,17 +203,18 @@ export class Transport {
           error: err.kind === 'api' ? undefined : this.redact(err.message),
           willRetry,
         });
-        if (!willRetry) {
+        if (!decision.retry) {
           if (attempt > 0 && !signal.aborted) {
             err.attempts = attempt + 1;
             setMessage(err, `${err.message} Gave up after ${attempt + 1} attempts.`);
           }
           throw err;
         }
+        waitMs = decision.waitMs;
       } finally {
         timer.dispose();
       }
-      await sleep(this.cfg.retryBaseMs * 2 ** attempt, signal);
+      await sleep(waitMs, signal);
     }
   }
 
@@ -311,6 +323,17 @@ function untilAborted<T extends { body: { destroy(): unknown } }>(p: Promise<T>,
       },
     );
   });
+}
+
+/**
+ * What the retry policy goes by. The body code decides when there is one; a reply without one has only its
+ * status; failures without a reply carry failures.ts's verdict (`retryable`: transient and safe to repeat).
+ */
+function retryFailure(err: CozeError): RetryFailure {
+  if (err.kind === 'api' && err.code !== undefined) return { kind: 'coze', code: err.code };
+  if ((err.kind === 'network' || err.kind === 'protocol') && err.httpStatus !== undefined) return { kind: 'http', status: err.httpStatus };
+  if (err.kind === 'network' || err.kind === 'timeout') return { kind: 'network', transient: err.retryable === true };
+  return { kind: 'other' };
 }
 
 function asCozeError(reason: unknown): CozeError {

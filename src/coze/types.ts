@@ -1,5 +1,7 @@
 // Public types of the Coze client. Plain Node: nothing in src/coze imports 'vscode'.
 
+import type { Dispatcher } from 'undici';
+
 export type ResponseMode = 'poll' | 'stream';
 
 /** Chat status exactly as Coze spells it (note: "canceled", one "l"). */
@@ -19,7 +21,7 @@ export interface CozeClientOptions {
    * and 4016 when the chat that keeps the conversation busy is not this client's. Default 5 (= 6 attempts).
    */
   maxRetries?: number;
-  /** Retry n (0-based) waits retryBaseMs * 2^n. Default 500. */
+  /** Retry n (0-based) waits at least retryBaseMs * 2^n (more when a gateway sends Retry-After), plus up to 25 % jitter, at most 30 s (src/coze/retryPolicy.ts). Default 500. */
   retryBaseMs?: number;
   /** Gap between two GET /v3/chat/retrieve calls. Default 1000 (Coze's advice; each poll is a billed call). */
   pollIntervalMs?: number;
@@ -46,7 +48,7 @@ export interface CozeClientOptions {
    * Advanced: an undici 7 Dispatcher to use instead of the client's own (tests, custom networking). It cannot be
    * combined with `proxy` or `tls` (the constructor throws). The client never closes it.
    */
-  dispatcher?: import('undici').Dispatcher;
+  dispatcher?: Dispatcher;
 }
 
 export interface CozeProxyOptions {

@@ -4,12 +4,12 @@
 // --install-extension, so .vscodeignore is tested too), keep every file code-server and Chromium write inside
 // a per-run work folder, and stop the whole process group, because code-server forks an extension host, a pty
 // host and a file watcher that would otherwise outlive us.
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { type ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { VsCodeTarget, currentTarget } from './vscodeVersions';
+import { type VsCodeTarget, currentTarget } from './vscodeVersions';
 
 export const REPO_ROOT = findRepoRoot(__dirname);
 export const EXTENSION_ID = 'ask-coze.ask-coze';

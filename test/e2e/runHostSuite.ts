@@ -8,7 +8,7 @@ import * as path from 'path';
 import { format } from 'util';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { FakeCozeServer } from '../fake-coze/server';
-import { CodeServer, REPO_ROOT, launchBrowser, openWorkbench, reportFailure, startCodeServer } from './codeServer';
+import { type CodeServer, REPO_ROOT, launchBrowser, openWorkbench, reportFailure, startCodeServer } from './codeServer';
 import { currentTarget, describeTarget } from './vscodeVersions';
 
 const TEST_TOKEN = 'pat_test_token';

@@ -6,7 +6,7 @@
 // ASK_COZE_VSCODE=newest (or a comma-separated list) runs only those.
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { VsCodeTarget, describeTarget, vscodeTargets } from './vscodeVersions';
+import { type VsCodeTarget, describeTarget, vscodeTargets } from './vscodeVersions';
 
 const RUNNERS = [
   { name: 'in-host suite', script: path.join(__dirname, 'runHostSuite.js') },

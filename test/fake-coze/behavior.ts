@@ -15,8 +15,8 @@ export interface SseFormat {
 
 /**
  * How the SSE output is cut into socket writes. 'event': one write per event. { bytes: n }: the whole output
- * re-split into n-byte writes, so boundaries fall inside lines and inside multi-byte UTF-8 characters (a trap in
- * coze-api.md). 'random': random write sizes (1..48 bytes) drawn from `seed`.
+ * re-split into n-byte writes, so boundaries fall inside lines and inside multi-byte UTF-8 characters (a trap,
+ * docs/coze-api.md#utf-8-split-across-chunks). 'random': random write sizes (1..48 bytes) drawn from `seed`.
  */
 export type Chunking = 'event' | { bytes: number } | 'random';
 

@@ -72,7 +72,8 @@ function tokens(text: string): number {
 
 /**
  * message/list order, as in the docs' own example: verbose FIRST, then tool steps, then answers, then follow-ups.
- * A client that takes "the last message" or "the first" as the answer picks the wrong one (coze-api.md).
+ * A client that takes "the last message" or "the first" as the answer picks the wrong one
+ * (docs/coze-api.md#pick-by-type-not-by-position).
  */
 const LIST_RANK: Partial<Record<MessageType, number>> = { verbose: 0, answer: 2, follow_up: 3 };
 const rank = (m: MessageJson): number => LIST_RANK[m.type] ?? 1;

@@ -26,7 +26,10 @@ export type FaultAction =
   | { kind: 'stall-mid-stream'; afterEvents: number }
   /** SSE: after N events send `event:error` with {code,msg}, then end. The chat becomes failed. */
   | { kind: 'error-event'; afterEvents: number; code: number; msg: string }
-  /** stream:true was asked but an ordinary application/json error comes back (coze-api.md trap). Status default 200. */
+  /**
+   * stream:true was asked but an ordinary application/json error comes back
+   * (docs/coze-api.md#json-error-instead-of-sse). Status default 200.
+   */
   | { kind: 'json-error-for-stream'; code: number; msg: string; status?: number }
   /** SSE: the stream dribbles, bytesPerWrite bytes every intervalMs. */
   | { kind: 'slow-drip'; bytesPerWrite: number; intervalMs: number };

@@ -1,4 +1,4 @@
-// The fake Coze server for tests and the `npm start` demo. See server.ts and /work/shared/coze-api.md.
+// The fake Coze server for tests and the `npm start` demo. See server.ts and docs/coze-api.md.
 
 export { FakeCozeServer, type FakeCozeStartOptions } from './server';
 export { defaultBehavior, type BehaviorPatch, type Chunking, type ExtraMessage, type FakeBehavior, type SseFormat } from './behavior';

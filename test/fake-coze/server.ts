@@ -1,4 +1,4 @@
-// FakeCozeServer: a real HTTP(S) server on loopback speaking Coze Open API v3 chat (see /work/shared/coze-api.md),
+// FakeCozeServer: a real HTTP(S) server on loopback speaking Coze Open API v3 chat (see docs/coze-api.md),
 // scriptable in-process or over its control API (/__fake/*) for tests running in another process.
 
 import http from 'node:http';
@@ -28,7 +28,7 @@ export interface FakeCozeStartOptions {
   behavior?: BehaviorPatch;
 }
 
-/** Coze's request body limit (coze-api.md). */
+/** Coze's request body limit (docs/coze-api.md#starting-a-chat). */
 const BODY_LIMIT = 15 * 1024 * 1024;
 const MAX_ADDITIONAL_MESSAGES = 100;
 
@@ -208,8 +208,8 @@ export class FakeCozeServer {
 
     if (rec.endpoint === 'other') return this.fail(res, rec, 4200, `not found: ${req.method ?? ''} ${url.pathname}`, 404);
     rec.auth = this.authenticate(req);
-    // coze-api.md trap: auth errors come as HTTP 401 + {"code":4100}. 4101 comes with HTTP 200 here, so a client
-    // that trusts the HTTP status instead of the body code is caught.
+    // Trap (docs/coze-api.md#http-status-and-body-code-disagree): auth errors come as HTTP 401 + {"code":4100}.
+    // 4101 comes with HTTP 200 here, so a client that trusts the HTTP status instead of the body code is caught.
     if (rec.auth === 'missing' || rec.auth === 'invalid') return this.fail(res, rec, 4100, 'authentication is invalid', 401);
     if (rec.auth === 'expired') return this.fail(res, rec, 4100, 'authentication is invalid: the access token has expired', 401);
     if (rec.auth === 'forbidden') {
@@ -440,7 +440,7 @@ export class FakeCozeServer {
     this.sendJson(res, rec, 200, { code: 0, msg: '', data });
   }
 
-  /** Business errors come with HTTP 200 unless told otherwise (coze-api.md: always read the body code). */
+  /** Business errors come with HTTP 200 unless told otherwise (docs/coze-api.md#http-status-and-body-code-disagree). */
   private fail(res: http.ServerResponse, rec: RecordedRequest, code: number, msg: string, status = 200): void {
     this.sendJson(res, rec, status, { code, msg });
   }

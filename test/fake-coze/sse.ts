@@ -3,7 +3,7 @@
 import type { Chunking, SseFormat } from './behavior';
 import { seededRandom, type Timers } from './util';
 
-/** One event: `event:<name>` line, one `data:<single-line>` line, blank line (coze-api.md "Streaming"). */
+/** One event: `event:<name>` line, one `data:<single-line>` line, blank line (docs/coze-api.md#event-format). */
 export function formatEvent(name: string, dataLine: string, fmt: SseFormat): string {
   const sep = fmt.spaceAfterColon ? ': ' : ':';
   const nl = fmt.crlf ? '\r\n' : '\n';

@@ -17,7 +17,7 @@ interface Step {
 }
 
 /**
- * The events of a chat, following coze-api.md "Streaming": chat.created, chat.in_progress, extra messages
+ * The events of a chat, following docs/coze-api.md#stream-events: chat.created, chat.in_progress, extra messages
  * (completed only), answer deltas (reasoning_content first), message.completed per answer, the verbose
  * generate_answer_finish, follow-ups, then chat.completed|failed|requires_action, then done.
  */

@@ -1,5 +1,5 @@
 // Wire types of the fake Coze server (the subset of Coze Open API v3 chat it speaks) and its recording types.
-// Field names are Coze's own snake_case, see /work/shared/coze-api.md.
+// Field names are Coze's own snake_case, see docs/coze-api.md.
 
 /** Exactly as Coze spells it: "canceled" with one "l". */
 export type ChatStatus = 'created' | 'in_progress' | 'completed' | 'failed' | 'requires_action' | 'canceled';

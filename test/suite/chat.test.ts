@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AskOutcome } from '../../src/askService';
+import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import { ChatStore } from '../../src/chat/chatStore';
 import type { ChatTurnView, ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi } from '../../src/testingApi';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AskOutcome } from '../../src/askService';
+import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import type { AskCozeTestingApi } from '../../src/testingApi';
 import { activateForTests, configure, fake, fakeUrl, testToken, waitFor } from './fakeControl';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { renderMarkdownUnsanitized } from '../../src/webview/markdown';
-import { isClosingFence, MarkdownStream, type StreamUpdate } from '../../src/webview/markdownStream';
+import { renderMarkdownUnsanitized } from '../../src/webview/shared/markdown';
+import { isClosingFence, MarkdownStream, type StreamUpdate } from '../../src/webview/shared/markdownStream';
 
 // The chat renders a streamed answer incrementally: blocks markdown-it has closed are rendered once, only the
 // last block is parsed again, and an open code fence only has its new lines scanned. Whatever the pieces, the

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { renderMarkdownUnsanitized } from '../../src/webview/markdown';
+import { renderMarkdownUnsanitized } from '../../src/webview/shared/markdown';
 import { fenceLanguageFor, quoteSelection, quoteSelections } from '../../src/chat/selectionQuote';
 
 // "Ask Coze in Chat" quotes the selection as a fenced block with its language and file name.

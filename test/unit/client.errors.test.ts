@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Agent, type Dispatcher } from 'undici';
 import { CozeClient, CozeError, isCozeError, type CozeClientOptions, type RequestLogEntry } from '../../src/coze';
-import { recordGrants } from '../../bench/soak';
+import { recordGrants } from '../load/soak';
 import { TOKEN, eventually, expectCozeError, requestsTo, sleep, useFakeCoze } from './cozeTestKit';
 
 describe('CozeClient errors, retries, timeouts and cancel (against the fake server)', () => {

@@ -1,5 +1,5 @@
 // Tests of the fake Coze server itself (test/fake-coze), with plain fetch. The fake must stay faithful to
-// /work/shared/coze-api.md, since the client's tests trust it.
+// docs/coze-api.md, since the client's tests trust it.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';

@@ -4,7 +4,7 @@
 // Retry gaps are checked as lower bounds from the client's own backoff, never as upper bounds.
 
 import { strict as assert } from 'node:assert';
-import { recordGrants } from '../../bench/soak';
+import { recordGrants } from '../load/soak';
 import { FakeCozeServer } from '../fake-coze/server';
 import { freePort } from './fixtures/tinyproxy';
 import { BOT_ID, TOKEN, assertAnswersNext, eventually, expectCozeError, requestsTo, sleep, useFakeCoze } from './cozeTestKit';

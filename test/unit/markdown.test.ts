@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { renderMarkdownUnsanitized } from '../../src/webview/markdown';
+import { renderMarkdownUnsanitized } from '../../src/webview/shared/markdown';
 
 // Bot output is untrusted: the Markdown stage alone must already render raw HTML as text, drop unsafe
 // link schemes and keep remote images from loading (DOMPurify in the webview is the second line).

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { progressTail } from '../../src/progressText';
+import { progressTail } from '../../src/ask/progressText';
 
 describe('progress notification text', () => {
   it('shows the end of the answer without Markdown syntax', () => {
@@ -18,7 +18,7 @@ describe('progress notification text', () => {
   });
 });
 
-import { looksBinary } from '../../src/questionChecks';
+import { looksBinary } from '../../src/ask/questionChecks';
 
 describe('question checks', () => {
   it('flags binary-looking text', () => {

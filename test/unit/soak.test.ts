@@ -1,9 +1,9 @@
-// A short soak for CI (the full 1,000 + 20 runs in `npm run bench`, bench/soak.ts): 200 questions in a row and
+// A short soak for CI (the full 1,000 + 20 runs in `npm run bench`, test/load/soak.ts): 200 questions in a row and
 // 20 at once through one real client each, stream and poll mixed. Every answer must be exact, the limiter's
 // grants at least minIntervalMs apart, and nothing left behind: sockets, timers, 'abort' listeners, warnings.
 
 import { strict as assert } from 'node:assert';
-import { runSoak } from '../../bench/soak';
+import { runSoak } from '../load/soak';
 
 describe('Soak (200 in a row + 20 at once)', () => {
   it('answers all correctly, spaces request starts, leaks no sockets, timers or listeners', async function () {

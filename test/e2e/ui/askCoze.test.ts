@@ -15,7 +15,7 @@ import {
   waitForNotification,
 } from '../codeServer';
 import {
-  UiSession,
+  type UiSession,
   resetFake,
   setApiKeyFromPalette,
   setFakeBehavior,
@@ -208,5 +208,39 @@ describe('Ask Coze in VS Code (code-server)', function () {
     assert.deepEqual([found.imgs, found.scripts, found.iframes, found.handlers], [0, 0, 0, 0], JSON.stringify(found));
     assert.deepEqual(found.badLinks, []);
     assert.ok(found.text.includes('<script>'), 'raw HTML is shown as text, not dropped silently');
+  });
+
+  it('after a window reload, a follow-up from the restored answer panel continues its Coze conversation', async function () {
+    const fake = session?.fake;
+    assert.ok(fake);
+    const followUp = 'What about the edge cases?';
+    await setFakeBehavior(fake, { completeAfterMs: 300, deltaIntervalMs: 5, followUps: [followUp] });
+    const question = 'How do I reverse a string in Go?';
+    await runPaletteCommand(page(), 'Coze: Ask Coze');
+    await answerInputBox(page(), question, { prompt: 'Ask Coze a question' });
+    let frame = await findWebviewFrame(page(), question, 60_000);
+    await frame.getByRole('button', { name: followUp }).waitFor({ timeout: 30_000 });
+    const asked = fake.chats.find((c) => c.question === question);
+    assert.ok(asked, 'the question reached Coze');
+
+    // Reloaded the way a user does it in VS Code, so that the workbench saves its panels first (a browser
+    // reload can come before VS Code has stored a panel opened moments ago).
+    const reloaded = page().waitForEvent('load', { timeout: 60_000 });
+    await runPaletteCommand(page(), 'Developer: Reload Window');
+    await reloaded;
+    await page().locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // code-server keeps the key in the page: a reload loses it (docs/testing.md).
+    await setApiKeyFromPalette(page());
+    frame = await findWebviewFrame(page(), question, 60_000);
+    await frame.getByRole('button', { name: followUp }).click();
+    const sent = await waitFor(
+      'the follow-up on Coze',
+      () => fake.requests.find((r) => r.endpoint === 'chat' && JSON.stringify(r.body ?? '').includes(followUp)),
+      30_000,
+      100,
+    );
+    assert.equal(sent.query.conversation_id, asked.conversationId, 'the restored panel continues the same Coze conversation');
+    await findWebviewFrame(page(), followUp, 60_000);
+    await screenshot(page(), 'answer-panel-restored-follow-up');
   });
 });

@@ -10,7 +10,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { FakeCozeServer } from '../../fake-coze/server';
+import { type FakeCozeServer } from '../../fake-coze/server';
 import {
   SCREENSHOT_DIR,
   acceptQuickInputRow,
@@ -26,7 +26,7 @@ import {
   waitFor,
   waitForNotification,
 } from '../codeServer';
-import { TEST_TOKEN, UiSession, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession } from './session';
+import { TEST_TOKEN, type UiSession, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession } from './session';
 
 
 interface ChatView {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { FakeCozeServer } from '../../fake-coze/server';
 import {
-  CodeServer,
+  type CodeServer,
   answerInputBox,
   launchBrowser,
   openWorkbench,

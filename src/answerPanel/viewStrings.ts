@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AnswerViewStrings } from './protocol';
+import type { AnswerViewStrings } from '../protocol';
 
 /** The answer panel's strings, translated by the host (webviews have no access to vscode.l10n). */
 export function answerViewStrings(): AnswerViewStrings {

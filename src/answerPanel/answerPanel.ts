@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
-import { isAllowedExternalLink, parseAnswerViewMessage, type AnswerViewState, type AnswerViewStrings, type HostToAnswerView } from './protocol';
-import { buildWebviewHtml } from './webviewHtml';
-import type { Log } from './log';
+import { Disposable } from '../dispose';
+import type { Log } from '../log';
+import {
+  parseAnswerViewMessage,
+  // Pure, so that the unit tests check it without a VS Code host.
+  restoreAnswerViewState as restoreState,
+  type AnswerViewState,
+  type AnswerViewStrings,
+  type HostToAnswerView,
+} from '../protocol';
+import { buildWebviewHtml, openLinkFromWebview, UPDATE_INTERVAL_MS, webviewOptions } from '../webviewHtml';
 
 // The answer panel (Manager / View split, as in VS Code's markdown preview): AnswerPanelManager owns the
 // panels and restores them after a window reload; AnswerPanel owns one webview and renders state pushed to it.
@@ -12,19 +20,15 @@ export interface AnswerPanelHandlers {
   askFollowUp(panel: AnswerPanel, question: string): void;
   retry(panel: AnswerPanel): void;
   /** "Continue in chat": the panel's question, answer and conversation move to the chat view. */
-  continueInChat?(panel: AnswerPanel): void;
+  continueInChat(panel: AnswerPanel): void;
 }
 
-/** Coalesces streaming updates: at most one message per frame-ish interval, always ending on the latest state. */
-const UPDATE_INTERVAL_MS = 40;
-
-export class AnswerPanel implements vscode.Disposable {
+export class AnswerPanel extends Disposable {
   private state: AnswerViewState;
+  /** Streaming updates are coalesced: at most one message per UPDATE_INTERVAL_MS, always ending on the latest. */
   private timer: NodeJS.Timeout | undefined;
   private ready = false;
-  private disposed = false;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly closed = new vscode.EventEmitter<void>();
+  private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
   constructor(
@@ -35,19 +39,14 @@ export class AnswerPanel implements vscode.Disposable {
     private readonly log: Log,
     initial: AnswerViewState,
   ) {
+    super();
     this.state = initial;
-    panel.webview.options = {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
+    panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'coze.svg');
     panel.title = AnswerPanel.titleFor(initial.question);
     panel.webview.html = this.renderHtml();
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    this.register(panel.onDidDispose(() => this.dispose()));
   }
 
   static titleFor(question: string): string {
@@ -55,8 +54,8 @@ export class AnswerPanel implements vscode.Disposable {
     return `Coze: ${oneLine.length > 40 ? `${oneLine.slice(0, 40)}…` : oneLine}`;
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
+  override get isDisposed(): boolean {
+    return super.isDisposed;
   }
 
   get currentState(): AnswerViewState {
@@ -69,7 +68,7 @@ export class AnswerPanel implements vscode.Disposable {
   }
 
   update(state: AnswerViewState): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     this.state = state;
     const final = state.phase !== 'waiting' && state.phase !== 'streaming';
     if (final) {
@@ -80,13 +79,13 @@ export class AnswerPanel implements vscode.Disposable {
   }
 
   reveal(): void {
-    if (!this.disposed) this.panel.reveal(this.panel.viewColumn, false);
+    if (!this.isDisposed) this.panel.reveal(this.panel.viewColumn, false);
   }
 
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.ready || this.disposed) return; // 'ready' will send the latest state
+    if (!this.ready || this.isDisposed) return; // 'ready' will send the latest state
     const message: HostToAnswerView = { type: 'state', state: this.state };
     void this.panel.webview.postMessage(message);
   }
@@ -116,8 +115,7 @@ export class AnswerPanel implements vscode.Disposable {
         this.flush();
         break;
       case 'openLink':
-        if (isAllowedExternalLink(message.href)) void vscode.env.openExternal(vscode.Uri.parse(message.href, true));
-        else this.log.warn(`Blocked a link with a disallowed scheme from the answer panel.`);
+        void openLinkFromWebview(message.href, this.log, 'the answer panel');
         break;
       case 'copy':
         void vscode.env.clipboard.writeText(message.text);
@@ -129,45 +127,35 @@ export class AnswerPanel implements vscode.Disposable {
         this.handlers.retry(this);
         break;
       case 'continueInChat':
-        this.handlers.continueInChat?.(this);
+        // Only a finished answer moves to the chat.
+        if (this.state.phase !== 'waiting' && this.state.phase !== 'streaming') this.handlers.continueInChat(this);
         break;
     }
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.closed.fire();
-    this.closed.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 }
 
-export class AnswerPanelManager implements vscode.Disposable, vscode.WebviewPanelSerializer<AnswerViewState> {
+export class AnswerPanelManager extends Disposable implements vscode.WebviewPanelSerializer<AnswerViewState> {
   private readonly panels = new Set<AnswerPanel>();
-  private readonly registration: vscode.Disposable;
-  handlers: AnswerPanelHandlers = { askFollowUp: () => undefined, retry: () => undefined };
-  // Panels restored at start-up exist before the handlers are set, so they call through this indirection.
-  private readonly delegate: AnswerPanelHandlers = {
-    askFollowUp: (panel, question) => this.handlers.askFollowUp(panel, question),
-    retry: (panel) => this.handlers.retry(panel),
-    continueInChat: (panel) => {
-      if (panel.currentState.phase === 'waiting' || panel.currentState.phase === 'streaming') return; // not finished yet
-      void this.onContinueInChat?.(panel.currentState);
-    },
-  };
-  /** Set by the wiring: adopts an answer into the chat. */
-  onContinueInChat: ((state: AnswerViewState) => Promise<void> | void) | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly strings: () => AnswerViewStrings,
     private readonly log: Log,
+    /** What the panels' buttons do; panels restored at start-up get them too. */
+    private readonly handlers: AnswerPanelHandlers,
   ) {
-    this.registration = vscode.window.registerWebviewPanelSerializer(ANSWER_VIEW_TYPE, this);
+    super();
+    this.register(vscode.window.registerWebviewPanelSerializer(ANSWER_VIEW_TYPE, this));
+    this.register({ dispose: () => [...this.panels].forEach((panel) => panel.dispose()) });
   }
 
   open(initial: AnswerViewState): AnswerPanel {
@@ -178,7 +166,7 @@ export class AnswerPanelManager implements vscode.Disposable, vscode.WebviewPane
       { viewColumn: this.latest()?.panel.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: true },
       { enableFindWidget: true, retainContextWhenHidden: false },
     );
-    return this.track(new AnswerPanel(panel, this.extensionUri, this.strings(), this.delegate, this.log, initial));
+    return this.track(new AnswerPanel(panel, this.extensionUri, this.strings(), this.handlers, this.log, initial));
   }
 
   /** Restores a panel after a window reload from the state its webview saved. */
@@ -188,7 +176,7 @@ export class AnswerPanelManager implements vscode.Disposable, vscode.WebviewPane
       panel.dispose();
       return;
     }
-    this.track(new AnswerPanel(panel, this.extensionUri, this.strings(), this.delegate, this.log, state));
+    this.track(new AnswerPanel(panel, this.extensionUri, this.strings(), this.handlers, this.log, state));
   }
 
   /** The most recently opened panel that is still open (for tests and "Continue in chat"). */
@@ -201,27 +189,4 @@ export class AnswerPanelManager implements vscode.Disposable, vscode.WebviewPane
     panel.onDidClose(() => this.panels.delete(panel));
     return panel;
   }
-
-  dispose(): void {
-    this.registration.dispose();
-    for (const panel of [...this.panels]) panel.dispose();
-  }
-}
-
-/** Saved webview state is data from the webview: take only well-formed fields. */
-function restoreState(saved: unknown): AnswerViewState | undefined {
-  if (typeof saved !== 'object' || saved === null) return undefined;
-  const s = saved as Partial<AnswerViewState>;
-  if (typeof s.question !== 'string' || typeof s.text !== 'string') return undefined;
-  const interrupted = s.phase === 'waiting' || s.phase === 'streaming';
-  return {
-    question: s.question,
-    text: s.text,
-    phase: interrupted ? 'canceled' : s.phase === 'failed' || s.phase === 'canceled' ? s.phase : 'done',
-    followUps: Array.isArray(s.followUps) ? s.followUps.filter((f): f is string => typeof f === 'string').slice(0, 10) : [],
-    botId: typeof s.botId === 'string' ? s.botId : '',
-    error: s.error && typeof s.error.message === 'string' ? { message: s.error.message, code: typeof s.error.code === 'number' ? s.error.code : undefined, logId: typeof s.error.logId === 'string' ? s.error.logId : undefined } : undefined,
-    usage: s.usage && typeof s.usage.tokenCount === 'number' ? s.usage : undefined,
-    elapsedMs: typeof s.elapsedMs === 'number' ? s.elapsedMs : undefined,
-  };
 }

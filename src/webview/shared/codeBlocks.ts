@@ -1,3 +1,5 @@
+import { button, flash } from './dom';
+
 // The toolbar of a rendered code block (language, Copy, and in the chat Insert at cursor), shared by the answer
 // panel and the chat. The actions go to the host as validated messages; the webview itself never touches the
 // clipboard or an editor.
@@ -13,21 +15,6 @@ export interface CodeBlockActions {
   copy(code: string): void;
   /** Present only where the host can insert into an editor (the chat). */
   insert?(code: string): void;
-}
-
-function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = className;
-  b.textContent = label;
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-/** Briefly swaps a button's label to confirm an action ("Copied"). */
-export function flash(target: HTMLButtonElement, label: string, confirmation: string): void {
-  target.textContent = confirmation;
-  setTimeout(() => (target.textContent = label), 1200);
 }
 
 /** Adds a toolbar to every not yet decorated div.code-block under `root`. */

@@ -45,12 +45,11 @@ export function fenceLanguage(info: string): string {
   return info.trim().split(/\s+/)[0] ?? '';
 }
 
-/** The HTML of one code block; the chat also uses it for a block that is still streaming (plain, no colours). */
-export function codeBlockHtml(code: string, lang: string, highlight = true): string {
+/** The HTML of one code block (streamingMarkdown.ts builds the same shape for a fence still streaming in). */
+function codeBlockHtml(code: string, lang: string): string {
   const langAttr = lang ? ` data-lang="${md.utils.escapeHtml(lang)}"` : '';
   const langClass = lang ? ` class="hljs language-${md.utils.escapeHtml(lang.replace(/[^\w-]/g, ''))}"` : ' class="hljs"';
-  const body = highlight ? highlightCode(code, lang) : md.utils.escapeHtml(code);
-  return `<div class="code-block"${langAttr}><pre><code${langClass}>${body}</code></pre></div>\n`;
+  return `<div class="code-block"${langAttr}><pre><code${langClass}>${highlightCode(code, lang)}</code></pre></div>\n`;
 }
 
 md.renderer.rules.fence = (tokens, idx) => {
@@ -58,7 +57,7 @@ md.renderer.rules.fence = (tokens, idx) => {
   return codeBlockHtml(token.content, fenceLanguage(token.info));
 };
 
-/** The parser shared by the one-shot renderer and the streaming one (src/webview/markdownStream.ts). */
+/** The parser shared by the one-shot renderer and the streaming one (markdownStream.ts). */
 export const markdownParser = md;
 
 /** Markdown to HTML without the DOM pass (testable in plain Node). */
@@ -75,11 +74,12 @@ const PURIFY_CONFIG = {
   ALLOW_DATA_ATTR: false,
 };
 
+/** A one-shot rendering, sanitized. The views render incrementally; bench/chatRender.ts checks them against this. */
 export function renderMarkdown(markdown: string): string {
   return DOMPurify.sanitize(md.render(markdown), PURIFY_CONFIG) as string;
 }
 
-/** Sanitized HTML as nodes, ready to insert (the chat inserts rendered blocks one by one). */
+/** Sanitized HTML as nodes, ready to insert (the views insert rendered blocks one by one). */
 export function renderSafeFragment(html: string): DocumentFragment {
   return DOMPurify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true }) as unknown as DocumentFragment;
 }

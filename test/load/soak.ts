@@ -12,9 +12,9 @@
 import { getEventListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { CozeClient, RateLimiter } from '../src/coze';
-import { scriptFor } from '../test/fake-coze/answers';
-import { FakeCozeServer } from '../test/fake-coze/server';
+import { CozeClient, RateLimiter } from '../../src/coze';
+import { scriptFor } from '../fake-coze/answers';
+import { FakeCozeServer } from '../fake-coze/server';
 
 export interface SoakOptions {
   sequential: number;

@@ -1,5 +1,5 @@
-import type { ChatSummaryView, ChatViewStrings } from '../protocol';
-import { button, el, format, relativeTime } from './chatDom';
+import type { ChatSummaryView, ChatViewStrings } from '../../protocol';
+import { button, el, format, relativeTime } from '../shared/dom';
 
 // The history list: every saved conversation (title, time, bot, turns) with Open, Rename (inline) and Delete.
 

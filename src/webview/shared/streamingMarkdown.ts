@@ -22,11 +22,6 @@ export class StreamingMarkdown {
     private readonly decorate: (root: ParentNode) => void,
   ) {}
 
-  /** The Markdown text rendered so far. */
-  get source(): string {
-    return this.stream.source;
-  }
-
   /** Renders the whole text (extends incrementally when it extends what is shown, else starts over). */
   set(text: string): void {
     if (this.finished) {

@@ -1,4 +1,4 @@
-// Small DOM helpers shared by the chat webview's parts.
+// Small DOM helpers shared by both webviews.
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -7,12 +7,19 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
   return node;
 }
 
-export function button(label: string, className: string, onClick: (event: MouseEvent) => void, title?: string): HTMLButtonElement {
+/** A plain button (type=button, so that one inside a form never submits it). */
+export function button(label: string, className: string, onClick?: (event: MouseEvent) => void, title?: string): HTMLButtonElement {
   const b = el('button', className, label);
   b.type = 'button';
   if (title) b.title = title;
-  b.addEventListener('click', onClick);
+  if (onClick) b.addEventListener('click', onClick);
   return b;
+}
+
+/** Briefly swaps a button's label to confirm an action ("Copied"). */
+export function flash(target: HTMLButtonElement, label: string, confirmation: string): void {
+  target.textContent = confirmation;
+  setTimeout(() => (target.textContent = label), 1200);
 }
 
 /** Fills {0}, {1}… the way vscode.l10n.t does. */

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import type { CozeError } from './coze';
-import type { AskCozeSettings } from './settings';
-import { apiHost, isValidBotId } from './endpoint';
+import type { CozeError } from '../coze';
+import { apiHost, isValidBotId } from '../endpoint';
+import type { FixAction } from './fixActionList';
+import type { AskCozeSettings } from '../settings';
 
 // Turns a failure into a message for the user, in their language, with Coze's code and logid (support asks
 // for the logid) and the actions that can fix it. The client's own English message is kept for the log.
-
-export type FixAction = 'setKey' | 'switchRegion' | 'openSettings' | 'openProxySettings' | 'retry' | 'openLog';
 
 export interface UserFacingError {
   severity: 'error' | 'warning' | 'info';
@@ -14,25 +13,6 @@ export interface UserFacingError {
   actions: FixAction[];
   code?: number;
   logId?: string;
-}
-
-export function actionLabel(action: FixAction, settings: AskCozeSettings): string {
-  switch (action) {
-    case 'setKey':
-      return vscode.l10n.t('Set API Key');
-    case 'switchRegion':
-      return settings.region === 'com'
-        ? vscode.l10n.t('Switch to api.coze.cn')
-        : vscode.l10n.t('Switch to api.coze.com');
-    case 'openSettings':
-      return vscode.l10n.t('Open Settings');
-    case 'openProxySettings':
-      return vscode.l10n.t('Proxy Settings');
-    case 'retry':
-      return vscode.l10n.t('Retry');
-    case 'openLog':
-      return vscode.l10n.t('Open Log');
-  }
 }
 
 function withFacts(message: string, code: number | undefined, logId: string | undefined): string {

@@ -13,7 +13,7 @@ import { fenceLanguage, markdownParser as md } from './markdown';
 // code block that is still open (the common case of a long code answer) is not re-parsed at all: its new
 // lines are scanned for the closing fence and handed over as plain text for the view to append.
 //
-// Pure (no DOM): the webview sanitizes and inserts the HTML (src/webview/streamingMarkdown.ts); unit tests run
+// Pure (no DOM): the webview sanitizes and inserts the HTML (streamingMarkdown.ts); unit tests run
 // this in Node.
 
 export type StreamTail =

@@ -1,0 +1,210 @@
+import * as vscode from 'vscode';
+import type { AskPipeline, AskResult, AskUpdate } from '../ask/askPipeline';
+import { progressTail } from '../ask/progressText';
+import { parseAskArgs } from '../commandArgs';
+import { Disposable } from '../dispose';
+import type { Log } from '../log';
+import type { AnswerViewState, AnswerViewStrings } from '../protocol';
+import type { ResponseMode } from '../settings';
+import { AnswerPanelManager, type AnswerPanel } from './answerPanel';
+
+// Ask Coze's own surface: a question from the palette or the editor, its progress in a cancellable
+// notification, the answer in a panel beside the editor, failures as notifications with their fixes. The
+// asking itself is the ask pipeline's (src/ask/askPipeline.ts); this only turns its events into the panel.
+
+export interface AskRequest {
+  question: string;
+  mode?: ResponseMode;
+  conversationId?: string;
+  /** Re-render into this panel (Retry) instead of opening a new one. */
+  panel?: AnswerPanel;
+}
+
+/** What the askCoze.ask command resolves with (tests and other callers read it). */
+export type AskOutcome =
+  | { status: 'answered'; text: string; followUps: string[]; conversationId: string; chatId: string }
+  | { status: 'canceled'; partialText: string }
+  | { status: 'failed'; kind: string; code?: number; logId?: string; message: string; partialText: string }
+  | { status: 'no-key' }
+  | { status: 'empty' }
+  | { status: 'invalid-settings'; message: string };
+
+/** One question on its way into a panel. */
+interface PanelRun {
+  panel: AnswerPanel;
+  /** What every update starts from: the question, the bot, the conversation. */
+  base: AnswerViewState;
+  /** Sets the progress notification's message. */
+  report: (message: string) => void;
+  lastMessage: string;
+}
+
+export class AnswerSurface extends Disposable {
+  private readonly running = new Set<AbortController>();
+  readonly panels: AnswerPanelManager;
+
+  constructor(
+    private readonly pipeline: AskPipeline,
+    extensionUri: vscode.Uri,
+    strings: () => AnswerViewStrings,
+    log: Log,
+    /** "Continue in chat": the panel's question, answer and Coze conversation move to the chat. */
+    continueInChat: (state: AnswerViewState) => Promise<void>,
+  ) {
+    super();
+    this.panels = this.register(
+      new AnswerPanelManager(extensionUri, strings, log, {
+        // A follow-up continues the conversation of the answer it was offered under.
+        askFollowUp: (panel, question) => void this.ask({ question, conversationId: panel.currentState.conversationId }),
+        retry: (panel) => void this.ask({ question: panel.currentState.question, conversationId: panel.currentState.conversationId, panel }),
+        continueInChat: (panel) => void continueInChat(panel.currentState),
+      }),
+    );
+    this.register({ dispose: () => this.stopAll() });
+  }
+
+  /** The palette / context-menu entry point: the selection, else a typed question. */
+  async askFromEditor(arg?: unknown): Promise<AskOutcome> {
+    const args = parseAskArgs(arg);
+    // A question passed by the caller is final (even if empty); otherwise the selection, else the input box.
+    let question = args.question ?? selectedText();
+    if (question === undefined) {
+      question = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Ask Coze'),
+        prompt: vscode.l10n.t('Ask Coze a question'),
+        placeHolder: vscode.l10n.t('e.g. How do I debounce a function in TypeScript?'),
+        ignoreFocusOut: true,
+      });
+      if (question === undefined) return { status: 'empty' };
+    }
+    return this.ask({ question, mode: args.mode });
+  }
+
+  get isAsking(): boolean {
+    return this.running.size > 0;
+  }
+
+  /** Stops every question in flight (the "Coze: Stop Answer" command). */
+  stopAll(): void {
+    for (const controller of this.running) controller.abort();
+  }
+
+  async ask(request: AskRequest): Promise<AskOutcome> {
+    // Nothing to send, or the user declined a cut or a binary-looking question: never spend a billed call.
+    const question = await this.pipeline.prepare(request.question);
+    if (question === undefined) return { status: 'empty' };
+    const controller = new AbortController();
+    let finished: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    let view: PanelRun | undefined;
+    this.running.add(controller);
+    void vscode.commands.executeCommand('setContext', 'askCoze.asking', true);
+    try {
+      const result = await this.pipeline.run({
+        question,
+        mode: request.mode,
+        conversationId: request.conversationId,
+        signal: controller.signal,
+        source: 'Ask Coze',
+        // The panel and the progress notification appear only once the question really goes out.
+        onStart: ({ botId }) => {
+          const base: AnswerViewState = {
+            question,
+            text: '',
+            phase: 'waiting',
+            statusText: vscode.l10n.t('Waiting for Coze…'),
+            followUps: [],
+            botId,
+            conversationId: request.conversationId,
+          };
+          const panel = request.panel && !request.panel.isDisposed ? request.panel : this.panels.open(base);
+          panel.update(base);
+          panel.reveal();
+          view = { panel, base, report: showProgress(controller, done), lastMessage: '' };
+        },
+        onProgress: (update) => view && this.progress(view, update),
+      });
+      return this.finish(result, view, { ...request, question });
+    } finally {
+      finished();
+      this.running.delete(controller);
+      if (this.running.size === 0) void vscode.commands.executeCommand('setContext', 'askCoze.asking', false);
+    }
+  }
+
+  private progress(view: PanelRun, update: AskUpdate): void {
+    const message = update.text ? progressTail(update.text, 80) : update.statusText;
+    if (message !== view.lastMessage) {
+      view.lastMessage = message;
+      view.report(message);
+    }
+    view.panel.update({
+      ...view.base,
+      text: update.text,
+      phase: update.text ? 'streaming' : 'waiting',
+      statusText: update.statusText,
+      conversationId: update.conversationId ?? view.base.conversationId,
+      elapsedMs: update.elapsedMs,
+    });
+  }
+
+  private finish(result: AskResult, view: PanelRun | undefined, request: AskRequest): AskOutcome {
+    if (result.status === 'answered') {
+      const { answer } = result;
+      view?.panel.update({
+        ...view.base,
+        text: answer.text,
+        phase: 'done',
+        statusText: undefined,
+        followUps: answer.followUps,
+        usage: answer.usage,
+        conversationId: answer.conversationId,
+        elapsedMs: result.elapsedMs,
+      });
+      return { status: 'answered', text: answer.text, followUps: answer.followUps, conversationId: answer.conversationId, chatId: answer.chatId };
+    }
+    if (result.status === 'canceled') {
+      view?.panel.update({ ...view.base, text: result.partialText, phase: 'canceled', statusText: undefined, conversationId: result.conversationId });
+      return { status: 'canceled', partialText: result.partialText };
+    }
+    const { error } = result;
+    // The question and any partial answer stay in the panel, with Retry there too.
+    view?.panel.update({
+      ...view.base,
+      text: result.partialText,
+      phase: 'failed',
+      statusText: undefined,
+      conversationId: result.conversationId,
+      error: { message: error.message, code: error.code, logId: error.logId },
+    });
+    this.pipeline.notify(error, result.settings, () => void this.ask(view ? { ...request, panel: view.panel } : request));
+    if (result.notReady === 'no-key') return { status: 'no-key' };
+    if (result.notReady === 'invalid-settings') return { status: 'invalid-settings', message: error.message };
+    return { status: 'failed', kind: result.kind, code: error.code, logId: error.logId, message: error.message, partialText: result.partialText };
+  }
+}
+
+/**
+ * Shows the cancellable progress notification until `done` settles; Cancel aborts the question. Returns the
+ * function that sets its message.
+ */
+function showProgress(controller: AbortController, done: Promise<void>): (message: string) => void {
+  let report: (message: string) => void = () => undefined;
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Asking Coze…'), cancellable: true },
+    (progress, cancel) => {
+      cancel.onCancellationRequested(() => controller.abort());
+      report = (message) => progress.report({ message });
+      return done;
+    },
+  );
+  return (message) => report(message);
+}
+
+function selectedText(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const parts = editor.selections.filter((s) => !s.isEmpty).map((s) => editor.document.getText(s));
+  const text = parts.join('\n\n');
+  return text.trim() ? text : undefined;
+}

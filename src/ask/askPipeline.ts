@@ -1,0 +1,174 @@
+import type { AskProgress, ChatStatus, CozeAnswer, CozeError } from '../coze';
+import type { ClientProvider } from '../clientProvider';
+import { loadCoze } from '../cozeLoader';
+import type { KeyStore } from '../keyStore';
+import type { Log } from '../log';
+import type { Notifier } from '../notifier';
+import { apiHost, type AskCozeSettings, type ResponseMode } from '../settings';
+import * as vscode from 'vscode';
+import { AdjustmentReporter } from './adjustmentReporter';
+import { confirmQuestion } from './confirmQuestion';
+import { describeCozeError, type UserFacingError } from './errorMessages';
+import { actionLabel, runFixAction } from './fixActions';
+import type { FixAction } from './fixActionList';
+import { checkReadyToAsk } from './readiness';
+import { statusLine } from './statusLabel';
+
+// The one place that runs a question, for every surface (the answer panel, the chat, and later ones): the
+// checks before a call is spent (question, settings, key), the call through the shared client, progress in
+// one shape, and the classification of every way it can end into answered / canceled / failed, a failure
+// always with a message in the user's language and the fixes that can help. A surface only turns these
+// events into its own view. Architecture: docs/architecture.md.
+
+export interface AskInput {
+  /** As confirmed by prepare(): trimmed, within bounds. */
+  question: string;
+  /** The bot to ask; askCoze.botId when absent. */
+  botId?: string;
+  /** The Coze conversation to continue (follow-ups, the chat's later turns). */
+  conversationId?: string;
+  /** askCoze.responseMode when absent. */
+  mode?: ResponseMode;
+  signal: AbortSignal;
+  /** Who asks, for the log ("Ask Coze", "Chat"). */
+  source: string;
+  /** The settings and key are good and the question goes out now (a surface may open its view here). */
+  onStart?(started: { settings: AskCozeSettings; mode: ResponseMode; botId: string }): void;
+  onProgress?(update: AskUpdate): void;
+}
+
+export interface AskUpdate {
+  /** The answer so far. */
+  text: string;
+  status: ChatStatus;
+  /** Localized "Thinking · 3 s". */
+  statusText: string;
+  elapsedMs: number;
+  conversationId?: string;
+  chatId?: string;
+}
+
+/** Facts of a question that ended without an answer: what arrived, and where on Coze it was. */
+interface Unanswered {
+  partialText: string;
+  conversationId?: string;
+  chatId?: string;
+  settings: AskCozeSettings;
+}
+
+export type AskResult =
+  | { status: 'answered'; answer: CozeAnswer; elapsedMs: number; settings: AskCozeSettings }
+  | ({ status: 'canceled' } & Unanswered)
+  | ({
+      status: 'failed';
+      error: UserFacingError;
+      /** The client's error kind, 'not-ready' (nothing was sent), or 'internal' (a bug of ours). */
+      kind: string;
+      notReady?: 'no-key' | 'invalid-settings';
+    } & Unanswered);
+
+export interface AskPipelineDeps {
+  keys: KeyStore;
+  clients: ClientProvider;
+  notifier: Notifier;
+  log: Log;
+  /** Coze keeps memory per user_id: one per installation. */
+  userId: string;
+}
+
+export class AskPipeline {
+  private readonly adjustments: AdjustmentReporter;
+
+  constructor(private readonly deps: AskPipelineDeps) {
+    this.adjustments = new AdjustmentReporter(deps.notifier, deps.log);
+  }
+
+  /** The question as it will be sent, or undefined when empty or declined (asks the user about cuts). */
+  prepare(question: string): Promise<string | undefined> {
+    return confirmQuestion(question, this.deps.notifier);
+  }
+
+  async run(input: AskInput): Promise<AskResult> {
+    const ready = await checkReadyToAsk(this.deps.keys, this.deps.log);
+    this.adjustments.report(ready.settings);
+    if (!ready.ok) {
+      return { status: 'failed', kind: 'not-ready', notReady: ready.reason, error: ready.problem, partialText: '', settings: ready.settings };
+    }
+    const { settings, token } = ready;
+    const mode = input.mode ?? settings.responseMode;
+    const botId = input.botId ?? settings.botId;
+    const started = Date.now();
+    const { log } = this.deps;
+    log.info(
+      `${input.source}: asking ${apiHost(settings.baseUrl!)} (bot ${botId}, ${mode}, ${input.question.length} chars, ` +
+        `${input.conversationId ? 'continuing' : 'new'} conversation)`,
+    );
+    input.onStart?.({ settings, mode, botId });
+    let last: AskProgress | undefined;
+    const onProgress = (p: AskProgress): void => {
+      last = p;
+      input.onProgress?.({ text: p.text, status: p.status, statusText: statusLine(p.status, p.elapsedMs), elapsedMs: p.elapsedMs, conversationId: p.conversationId, chatId: p.chatId });
+    };
+    try {
+      // The client is keyed by settings and token, not by bot: every bot shares one pool and one rate limiter.
+      const answer = await this.deps.clients.use({ ...settings, botId }, token, this.deps.userId, (client) =>
+        client.ask(input.question, { mode, botId, conversationId: input.conversationId, signal: input.signal, onProgress }),
+      );
+      const elapsedMs = Date.now() - started;
+      log.info(`${input.source}: answered in ${elapsedMs} ms (${answer.text.length} chars, ${answer.followUps.length} follow-ups, chat ${answer.chatId})`);
+      return { status: 'answered', answer, elapsedMs, settings };
+    } catch (err) {
+      return this.classify(err, input, settings, last);
+    }
+  }
+
+  private classify(err: unknown, input: AskInput, settings: AskCozeSettings, last: AskProgress | undefined): AskResult {
+    const { log } = this.deps;
+    const { isCozeError } = loadCoze();
+    if (!isCozeError(err)) {
+      log.error(`${input.source}: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      const message = vscode.l10n.t('Ask Coze failed unexpectedly. See the log for details.');
+      return {
+        status: 'failed',
+        kind: 'internal',
+        error: { severity: 'error', message, actions: ['retry', 'openLog'] },
+        partialText: last?.text ?? '',
+        conversationId: last?.conversationId ?? input.conversationId,
+        chatId: last?.chatId,
+        settings,
+      };
+    }
+    const error = err as CozeError;
+    const facts: Unanswered = {
+      partialText: error.partialText ?? '',
+      conversationId: error.conversationId ?? last?.conversationId ?? input.conversationId,
+      chatId: error.chatId ?? last?.chatId,
+      settings,
+    };
+    if (error.kind === 'canceled') {
+      log.info(`${input.source}: question canceled.`);
+      return { status: 'canceled', ...facts };
+    }
+    log.error(`${input.source}: question failed: ${error.message}`);
+    return { status: 'failed', kind: error.kind, error: describeCozeError(error, settings), ...facts };
+  }
+
+  /** The button label of a fix, in the user's language. */
+  label(action: FixAction, settings: AskCozeSettings): string {
+    return actionLabel(action, settings);
+  }
+
+  /** Runs the fix the user picked; `retry` asks again once the fix can have helped. */
+  fix(action: FixAction, settings: AskCozeSettings, retry: () => void): Promise<void> {
+    return runFixAction(action, settings, this.deps, retry);
+  }
+
+  /** Shows a failure as a notification with its fixes as buttons, and runs the one the user picks. */
+  notify(error: UserFacingError, settings: AskCozeSettings, retry: () => void): void {
+    const labels = new Map<string, FixAction>(error.actions.map((a) => [actionLabel(a, settings), a]));
+    void this.deps.notifier.show(error.severity, error.message, [...labels.keys()]).then(async (choice) => {
+      const action = choice ? labels.get(choice) : undefined;
+      if (action) await this.fix(action, settings, retry);
+    });
+  }
+}

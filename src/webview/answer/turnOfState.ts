@@ -1,0 +1,28 @@
+import type { AnswerViewState, AnswerViewStrings } from '../../protocol';
+import { format } from '../shared/dom';
+import type { Turn, TurnStatus } from '../shared/turn';
+
+// The answer panel's state, in the turn renderer's terms. The one place where the panel's phase becomes a
+// turn status: the protocol keeps both spellings ('canceled' here, 'stopped' in the chat).
+
+const STATUS_OF_PHASE: Record<AnswerViewState['phase'], TurnStatus> = {
+  waiting: 'waiting',
+  streaming: 'streaming',
+  done: 'done',
+  failed: 'failed',
+  canceled: 'stopped',
+};
+
+export function turnOfState(state: AnswerViewState, t: AnswerViewStrings): Turn {
+  return {
+    question: state.question,
+    answer: state.text,
+    status: STATUS_OF_PHASE[state.phase],
+    statusText: state.statusText,
+    error: state.error,
+    followUps: state.followUps,
+    botLabel: state.botId ? format(t.bot, state.botId) : '',
+    usage: state.usage,
+    elapsedMs: state.elapsedMs,
+  };
+}
