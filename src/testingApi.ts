@@ -80,7 +80,7 @@ export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelMana
     clearToken: () => deps.keys.delete(baseUrl()),
     latestPanel: () => {
       const panel = deps.panels.latest();
-      return panel && { title: panel.panel.title, state: panel.currentState, html: panel.webviewHtml, visible: panel.panel.visible };
+      return panel && { title: panel.panel.title, state: panel.currentState, html: panel.panel.webview.html, visible: panel.panel.visible };
     },
     sendFromPanel: (message) => deps.panels.latest()?.receive(message),
     notifications: () => deps.recorder.notifications(),

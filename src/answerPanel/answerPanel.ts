@@ -62,11 +62,6 @@ export class AnswerPanel extends Disposable {
     return this.state;
   }
 
-  /** The page as VS Code received it (tests check it never contains the token). */
-  get webviewHtml(): string {
-    return this.panel.webview.html;
-  }
-
   update(state: AnswerViewState): void {
     if (this.isDisposed) return;
     this.state = state;

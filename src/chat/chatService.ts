@@ -176,10 +176,6 @@ export class ChatService extends Disposable {
   /** Status lines of running turns ("Thinking · 3 s"); not saved. */
   private readonly statusTexts = new Map<string, string>();
 
-  isRunning(conversationId: string): boolean {
-    return !!this.runs.get(conversationId);
-  }
-
   /** Some answer is still running (or its cancel is still going out), in any conversation. */
   isBusy(): boolean {
     return this.runs.busy;

@@ -77,10 +77,6 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     return this.view?.webview.html;
   }
 
-  get isVisible(): boolean {
-    return !!this.view?.visible;
-  }
-
   /** Shows the chat view and puts `text` into its input. */
   async insertInput(text: string): Promise<void> {
     this.pendingInput.push(text);
