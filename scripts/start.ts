@@ -10,8 +10,9 @@ import { currentTarget, describeTarget } from '../test/e2e/vscodeVersions';
 const FAKE_CLI = path.join(REPO_ROOT, 'out', 'test', 'fake-coze', 'cli.js');
 
 /** Starts the fake server's CLI (the documented interface, also usable on its own) and reads its URL. */
-async function startDemoBot(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [FAKE_CLI, '--port', '0', '--accept-any-token'], {
+async function startDemoBot(studio: boolean): Promise<{ url: string; child: ChildProcess }> {
+  const args = [FAKE_CLI, '--port', '0', '--accept-any-token', ...(studio ? ['--dialect', 'studio'] : [])];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     // Its own process group: Ctrl+C in the terminal reaches only us, and we stop it (else it could die first
     // and look like a crash).
@@ -46,18 +47,20 @@ async function main(): Promise<void> {
   // The newest VS Code we test, unless ASK_COZE_VSCODE names another (scripts/vscode-versions.json).
   process.env.ASK_COZE_VSCODE ??= 'newest';
   const target = currentTarget();
-  const bot = await startDemoBot();
+  // `npm start -- --studio`: the demo bot speaks self-hosted Coze Studio's dialect, set up as a Studio user would.
+  const studio = process.argv.includes('--studio');
+  const bot = await startDemoBot(studio);
   const server = await startCodeServer({
     runName: 'start',
     port: await choosePort(),
-    settings: { 'askCoze.region': 'custom', 'askCoze.baseUrl': bot.url },
+    settings: { 'askCoze.region': studio ? 'studio' : 'custom', 'askCoze.baseUrl': bot.url },
   });
   console.log(`
 Ask Coze is running in ${describeTarget(target)} at:
 
     ${server.url}
 
-It talks to a demo bot at ${bot.url}. Run "Coze: Set API Key" from the command palette (F1) with any token,
+It talks to a demo bot at ${bot.url}${studio ? ' that speaks like a self-hosted Coze Studio' : ''}. Run "Coze: Set API Key" from the command palette (F1) with any token,
 e.g. demo, then select some code and run "Coze: Ask Coze" (or right-click → Ask Coze).
 To talk to the real Coze instead: set a real personal access token, and set "askCoze.region" to cn (coze.cn)
 or com (coze.com) in the settings.

@@ -1,8 +1,10 @@
 import type { CozeClient } from './coze';
 import { loadCoze } from './cozeLoader';
 import { Disposable } from './dispose';
+import { apiHost } from './endpoint';
 import type { Log } from './log';
 import type { AskCozeSettings } from './settings';
+import { loadSystemCas, readOsStore, type SystemCaReader } from './systemCa';
 
 // One CozeClient (one undici pool, one rate limiter) serves every question, whatever its bot (chosen per
 // question), while the settings and the token stay the same, so that the minimum interval between requests
@@ -19,14 +21,19 @@ interface Entry {
 export class ClientProvider extends Disposable {
   private current: Entry | undefined;
   private readonly retired = new Set<Entry>();
+  /** The OS store, read at the first question that needs it and again after a reset (a settings or key change). */
+  private systemStore: Promise<string[]> | undefined;
 
-  constructor(private readonly log: Log) {
+  constructor(
+    private readonly log: Log,
+    private readonly readSystemStore: SystemCaReader = readOsStore,
+  ) {
     super();
   }
 
   /** Runs `work` with a client for these settings and token, and releases it afterwards. */
   async use<T>(settings: AskCozeSettings, token: string, userId: string, work: (client: CozeClient) => Promise<T>): Promise<T> {
-    const entry = this.acquire(settings, token, userId);
+    const entry = this.acquire(settings, token, userId, await this.systemCas(settings));
     try {
       return await work(entry.client);
     } finally {
@@ -35,7 +42,14 @@ export class ClientProvider extends Disposable {
     }
   }
 
-  private acquire(settings: AskCozeSettings, token: string, userId: string): Entry {
+  private systemCas(settings: AskCozeSettings): Promise<string[]> {
+    // Without certificate checks there is nothing to trust, so the store is not even read.
+    if (!settings.systemCertificates || settings.tls?.rejectUnauthorized === false) return Promise.resolve([]);
+    this.systemStore ??= loadSystemCas((message) => this.log.warn(message), this.readSystemStore);
+    return this.systemStore;
+  }
+
+  private acquire(settings: AskCozeSettings, token: string, userId: string, systemCas: readonly string[]): Entry {
     const key = JSON.stringify([
       settings.baseUrl,
       token,
@@ -47,12 +61,17 @@ export class ClientProvider extends Disposable {
       settings.maxWaitMs,
       settings.proxy ?? null,
       settings.tls ?? null,
+      settings.insecureHost ?? null,
+      // The count stands for the store: it is re-read only after a reset, which builds a new client anyway.
+      systemCas.length,
     ]);
     if (this.current?.key !== key) {
       if (this.current) this.retire(this.current);
       const { CozeClient } = loadCoze();
       const client = new CozeClient({
         baseUrl: settings.baseUrl!,
+        // Only for the plain-http host the user listed in askCoze.allowInsecureHttpHosts (readSettings).
+        allowInsecureHttp: settings.insecureHost !== undefined && apiHost(settings.baseUrl!) === settings.insecureHost,
         token,
         botId: settings.botId,
         userId,
@@ -62,8 +81,10 @@ export class ClientProvider extends Disposable {
         requestTimeoutMs: settings.requestTimeoutMs,
         maxWaitMs: settings.maxWaitMs,
         proxy: settings.proxy,
-        tls: settings.tls,
+        tls: systemCas.length > 0 ? { ...settings.tls, ca: [...caList(settings.tls?.ca), ...systemCas] } : settings.tls,
         onRequestLog: (entry) => this.log.request(entry),
+        // Once per client, e.g. "this server always streams" (a Coze Studio older than v0.5.1).
+        onNotice: (message) => this.log.info(message),
       });
       this.current = { key, client, users: 0, retired: false };
     }
@@ -86,6 +107,7 @@ export class ClientProvider extends Disposable {
   reset(): void {
     if (this.current) this.retire(this.current);
     this.current = undefined;
+    this.systemStore = undefined;
   }
 
   override dispose(): void {
@@ -93,4 +115,8 @@ export class ClientProvider extends Disposable {
     for (const entry of [...this.retired]) this.closeEntry(entry);
     super.dispose();
   }
+}
+
+function caList(ca: string | readonly string[] | undefined): readonly string[] {
+  return ca === undefined ? [] : typeof ca === 'string' ? [ca] : ca;
 }

@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
 import type { CozeProxyOptions, CozeTlsOptions } from './coze';
-import { checkBaseUrl, REGION_BASE_URLS } from './endpoint';
+import { apiHost, checkBaseUrl, REGION_BASE_URLS, userLevelHostList } from './endpoint';
 
-export { apiHost, checkBaseUrl, isLoopbackHost, isValidBotId, REGION_BASE_URLS } from './endpoint';
+export { apiHost, checkBaseUrl, insecureHostToWarn, isLoopbackHost, isValidBotId, REGION_BASE_URLS } from './endpoint';
 
 // Reads askCoze.* once per question and turns them into what the client needs. Values outside their
 // range (a hand-edited settings.json can hold anything) are clamped, and each clamp is reported once.
 
-export type Region = 'cn' | 'com' | 'custom';
+/** cn and com: Coze's two clouds; studio: a self-hosted Coze Studio; custom: any other address. */
+export type Region = 'cn' | 'com' | 'custom' | 'studio';
+
+/** Where a Coze Studio started with its docker-compose file answers (docs/coze-api.md#coze-studio). */
+export const STUDIO_DEFAULT_BASE_URL = 'http://localhost:8888';
 export type ResponseMode = 'stream' | 'poll';
 
 export const DEFAULT_BOT_ID = '7445600453913968691';
@@ -17,6 +21,13 @@ export interface AskCozeSettings {
   /** Where the token is sent; undefined with `problem` set when a custom URL is unusable. */
   baseUrl: string | undefined;
   baseUrlProblem?: 'missing' | 'invalid' | 'insecure';
+  /**
+   * host[:port] of a plain-http base URL that is not this machine. With `baseUrl` set: the user listed it in
+   * askCoze.allowInsecureHttpHosts, the token travels unencrypted, and they are to be warned once per session
+   * (insecureHostToWarn, insecureHttpWarning). With baseUrlProblem 'insecure': the value they would have to list
+   * (insecureBaseUrlMessage).
+   */
+  insecureHost?: string;
   botId: string;
   responseMode: ResponseMode;
   pollIntervalMs: number;
@@ -27,6 +38,8 @@ export interface AskCozeSettings {
   /** From VS Code's own http.proxy / http.noProxy / http.proxyStrictSSL, so Ask Coze works where VS Code does. */
   proxy?: CozeProxyOptions;
   tls?: CozeTlsOptions;
+  /** VS Code's http.systemCertificates: trust the operating system's certificate store too (ClientProvider loads it). */
+  systemCertificates?: boolean;
   /** Human-readable notes about clamped values, for the log. */
   adjustments: string[];
 }
@@ -36,16 +49,18 @@ export interface AskCozeSettings {
  * patches into Node's http module, so the client is told explicitly. An empty http.proxy falls back to
  * HTTPS_PROXY/HTTP_PROXY/NO_PROXY, as VS Code does; http.proxySupport "off" means no proxy at all.
  */
-export function readNetworkSettings(): { proxy?: CozeProxyOptions; tls?: CozeTlsOptions } {
+export function readNetworkSettings(): { proxy?: CozeProxyOptions; tls?: CozeTlsOptions; systemCertificates: boolean } {
   const http = vscode.workspace.getConfiguration('http');
-  if (http.get<string>('proxySupport') === 'off') return {};
+  // Independent of http.proxySupport: VS Code's own requests trust the OS store whether or not a proxy is used.
+  const systemCertificates = http.get<boolean>('systemCertificates', true) !== false;
+  if (http.get<string>('proxySupport') === 'off') return { systemCertificates };
   const url = (http.get<string>('proxy') ?? '').trim();
   const noProxy = (http.get<unknown>('noProxy') ?? []) as unknown;
   const noProxyList = Array.isArray(noProxy) ? noProxy.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
   const proxy: CozeProxyOptions = url ? { url } : { fromEnvironment: true };
   if (noProxyList.length) proxy.noProxy = noProxyList;
   const strict = http.get<boolean>('proxyStrictSSL', true);
-  return strict === false ? { proxy, tls: { rejectUnauthorized: false } } : { proxy };
+  return strict === false ? { proxy, tls: { rejectUnauthorized: false }, systemCertificates } : { proxy, systemCertificates };
 }
 
 interface NumberRule {
@@ -88,13 +103,17 @@ export function readSettings(): AskCozeSettings {
   const config = vscode.workspace.getConfiguration('askCoze');
   const adjustments: string[] = [];
   const regionRaw = globalOnly<string>(config, 'region', 'cn');
-  const region: Region = regionRaw === 'com' || regionRaw === 'custom' ? regionRaw : 'cn';
+  const region: Region = regionRaw === 'com' || regionRaw === 'custom' || regionRaw === 'studio' ? regionRaw : 'cn';
   let baseUrl: string | undefined;
   let baseUrlProblem: AskCozeSettings['baseUrlProblem'];
-  if (region === 'custom') {
-    const checked = checkBaseUrl(globalOnly<string>(config, 'baseUrl', ''));
+  let insecureHost: string | undefined;
+  if (region === 'custom' || region === 'studio') {
+    const given = globalOnly<string>(config, 'baseUrl', '');
+    const raw = region === 'studio' && !given.trim() ? STUDIO_DEFAULT_BASE_URL : given;
+    const checked = checkBaseUrl(raw, userLevelHostList(config.inspect<unknown>('allowInsecureHttpHosts')));
     baseUrl = checked.url;
     baseUrlProblem = checked.problem;
+    insecureHost = checked.insecureHost ?? (checked.problem === 'insecure' ? apiHost(raw.trim()) : undefined);
   } else {
     baseUrl = REGION_BASE_URLS[region];
   }
@@ -104,6 +123,7 @@ export function readSettings(): AskCozeSettings {
     region,
     baseUrl,
     baseUrlProblem,
+    insecureHost,
     botId: botIdRaw,
     responseMode,
     pollIntervalMs: readNumber(config, RULES.pollIntervalMs, adjustments),
@@ -114,4 +134,20 @@ export function readSettings(): AskCozeSettings {
     ...readNetworkSettings(),
     adjustments,
   };
+}
+
+/** Why a plain-http base URL is refused, and how to allow it (and what that costs). */
+export function insecureBaseUrlMessage(host: string): string {
+  return vscode.l10n.t(
+    'askCoze.baseUrl must use https:// so that your API key is never sent unencrypted. Plain http:// is allowed for localhost, or for a host you add to askCoze.allowInsecureHttpHosts in your user settings (here "{0}"); your API key and questions then travel unencrypted.',
+    host,
+  );
+}
+
+/** The once-per-session warning for a host the user allowed plain http to. */
+export function insecureHttpWarning(host: string): string {
+  return vscode.l10n.t(
+    'Ask Coze reaches {0} over plain http:// (askCoze.allowInsecureHttpHosts): your API key and questions travel unencrypted, readable by anyone on the network. Use https:// if the server offers it.',
+    host,
+  );
 }

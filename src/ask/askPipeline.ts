@@ -4,7 +4,7 @@ import { loadCoze } from '../cozeLoader';
 import type { KeyStore } from '../keyStore';
 import type { Log } from '../log';
 import type { Notifier } from '../notifier';
-import { apiHost, type AskCozeSettings, type ResponseMode } from '../settings';
+import { apiHost, insecureHostToWarn, insecureHttpWarning, type AskCozeSettings, type ResponseMode } from '../settings';
 import * as vscode from 'vscode';
 import { AdjustmentReporter } from './adjustmentReporter';
 import { confirmQuestion } from './confirmQuestion';
@@ -78,6 +78,8 @@ export interface AskPipelineDeps {
 
 export class AskPipeline {
   private readonly adjustments: AdjustmentReporter;
+  /** Hosts the user allowed plain http to, already warned about in this session. */
+  private readonly warnedInsecureHosts = new Set<string>();
 
   constructor(private readonly deps: AskPipelineDeps) {
     this.adjustments = new AdjustmentReporter(deps.notifier, deps.log);
@@ -95,6 +97,8 @@ export class AskPipeline {
       return { status: 'failed', kind: 'not-ready', notReady: ready.reason, error: ready.problem, partialText: '', settings: ready.settings };
     }
     const { settings, token } = ready;
+    const insecure = insecureHostToWarn(settings, this.warnedInsecureHosts);
+    if (insecure) void this.deps.notifier.show('warning', insecureHttpWarning(insecure));
     const mode = input.mode ?? settings.responseMode;
     const botId = input.botId ?? settings.botId;
     const started = Date.now();

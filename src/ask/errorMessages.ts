@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CozeError } from '../coze';
 import { apiHost, isValidBotId } from '../endpoint';
 import type { FixAction } from './fixActionList';
-import type { AskCozeSettings } from '../settings';
+import { insecureBaseUrlMessage, type AskCozeSettings } from '../settings';
 
 // Turns a failure into a message for the user, in their language, with Coze's code and logid (support asks
 // for the logid) and the actions that can fix it. The client's own English message is kept for the log.
@@ -42,7 +42,7 @@ export function describeCozeError(error: CozeError, settings: AskCozeSettings): 
     code,
     logId,
   });
-  const regionActions: FixAction[] = settings.region === 'custom' ? ['setKey', 'openSettings'] : ['setKey', 'switchRegion'];
+  const regionActions: FixAction[] = settings.region === 'custom' || settings.region === 'studio' ? ['setKey', 'openSettings'] : ['setKey', 'switchRegion'];
 
   switch (error.kind) {
     case 'canceled':
@@ -97,6 +97,35 @@ export function describeCozeError(error: CozeError, settings: AskCozeSettings): 
       break;
   }
 
+  // Self-hosted Coze Studio: no regions, its own keys, its own codes (docs/coze-api.md#coze-studio).
+  if (settings.region === 'studio') {
+    switch (code) {
+      case 4100:
+      case 4101:
+      case 700012006:
+        return make(
+          'error',
+          vscode.l10n.t('Coze Studio at {0} rejected the API key. Create a personal access token in Coze Studio (account menu → API Authorization) and set it.', host) + suffix,
+          ['setKey', 'openSettings'],
+        );
+      case 4015:
+      case 103100001:
+        return make(
+          'error',
+          vscode.l10n.t('Bot {0} cannot be used through the API of this Coze Studio. In Coze Studio, open the bot, choose Publish, tick the "API" connector, and publish it.', settings.botId) + suffix,
+          ['openSettings', 'retry'],
+        );
+      case 404:
+        return make(
+          'error',
+          vscode.l10n.t('This Coze Studio at {0} does not offer this request: it is older than this feature. Update Coze Studio (v0.5.1 or newer), or use the stream response mode.', host) + suffix,
+          ['openSettings', 'openLog'],
+        );
+      default:
+        break;
+    }
+  }
+
   switch (code) {
     case 4100:
     case 700012006:
@@ -148,10 +177,10 @@ export function describeCozeError(error: CozeError, settings: AskCozeSettings): 
 
 /** For errors that happen before any request: settings that cannot work. */
 export function describeSettingsProblem(settings: AskCozeSettings): UserFacingError | undefined {
-  if (settings.region === 'custom' && !settings.baseUrl) {
+  if ((settings.region === 'custom' || settings.region === 'studio') && !settings.baseUrl) {
     const message =
       settings.baseUrlProblem === 'insecure'
-        ? vscode.l10n.t('askCoze.baseUrl must use https:// (plain http:// is allowed only for localhost), so that your API key is never sent unencrypted.')
+        ? insecureBaseUrlMessage(settings.insecureHost ?? '')
         : settings.baseUrlProblem === 'missing'
           ? vscode.l10n.t('Region is "custom" but askCoze.baseUrl is empty. Enter the API address, or choose the cn or com region.')
           : vscode.l10n.t('askCoze.baseUrl is not a valid URL (expected e.g. https://api.example.com).');

@@ -100,12 +100,14 @@ function isTextAnswer(m: WireMessage): boolean {
 
 /**
  * Builds the answer from GET /v3/chat/message/list. The list order is not meaningful (the docs' own example puts
- * `verbose` first), so messages are sorted by created_at, keeping list order for ties.
+ * `verbose` first), so messages are sorted by created_at, keeping list order for ties. A created_at of 0 (or none)
+ * is unset, as Coze Studio writes it (docs/coze-api.md#the-chat-object): then no time can be trusted and the list
+ * order is kept.
  */
 export function addMessages(b: AnswerBuilder, messages: unknown[]): void {
-  const sorted = messages
+  const items = messages
     .filter((m): m is WireMessage => typeof m === 'object' && m !== null)
-    .map((m, i) => ({ m, i, t: typeof m.created_at === 'number' ? m.created_at : 0 }))
-    .sort((a, z) => a.t - z.t || a.i - z.i);
+    .map((m, i) => ({ m, i, t: typeof m.created_at === 'number' && m.created_at > 0 ? m.created_at : undefined }));
+  const sorted = items.every((x) => x.t !== undefined) ? items.sort((a, z) => a.t! - z.t! || a.i - z.i) : items;
   for (const { m } of sorted) b.completed(m);
 }

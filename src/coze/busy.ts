@@ -11,7 +11,7 @@
 //
 // Every wait is bounded by the question's own deadline (maxWaitMs) and ends at once when the caller stops.
 
-import { isFinal, startChatRequest, type FlowContext } from './chatState';
+import { isFinal, normalizeStatus, startChatRequest, type FlowContext } from './chatState';
 import { CozeError, isCozeError } from './errors';
 import type { RunningChat } from './runningChats';
 import { sleep } from './timing';
@@ -70,8 +70,7 @@ async function pollUntilFinal(ctx: FlowContext, other: RunningChat): Promise<voi
         { method: 'GET', path: '/v3/chat/retrieve', query: { conversation_id: other.conversationId, chat_id: other.chatId } },
         ctx.scope.signal,
       );
-      const s = isRecord(polled.data) ? polled.data.status : undefined;
-      status = typeof s === 'string' ? (s as ChatStatus) : undefined;
+      status = normalizeStatus(isRecord(polled.data) ? polled.data.status : undefined);
     } catch (e) {
       // 4200: Coze no longer knows the chat; nothing left to wait for.
       if (isCozeError(e) && e.code === 4200) return;

@@ -25,11 +25,34 @@ export interface FlowContext {
   ifConversationBusy: 'wait' | 'cancel';
   /** POST /v3/chat/cancel; 4104 (already final) resolves. */
   cancelChat: (conversationId: string, chatId: string, signal: AbortSignal) => Promise<void>;
+  /** Tells the client's owner (CozeClientOptions.onNotice) something about the server, at most once per `key`. */
+  notice: (key: string, message: string) => void;
 }
 
 /** Every one of these ends the wait (coze-js polls forever on `canceled`, coze-go stops only on `completed`). */
 const FINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'requires_action', 'canceled']);
 const STATUSES: ReadonlySet<string> = new Set(['created', 'in_progress', ...FINAL]);
+
+/**
+ * Coze Studio's spellings of final statuses (docs/coze-api.md#chat-statuses): its cancel stores the event name
+ * `conversation.chat.cancelled`; its constants spell `cancelled` and `required_action` and add `expired` and
+ * `deleted`. Each ends the wait as the cloud status it stands for.
+ */
+const STATUS_ALIASES: ReadonlyMap<string, ChatStatus> = new Map([
+  ['cancelled', 'canceled'],
+  ['conversation.chat.cancelled', 'canceled'],
+  ['conversation.chat.canceled', 'canceled'],
+  ['required_action', 'requires_action'],
+  ['deleted', 'canceled'],
+  ['expired', 'failed'],
+]);
+
+/** A status as Coze or Coze Studio writes it, in the client's (cloud) spelling; undefined when unknown. */
+export function normalizeStatus(status: unknown): ChatStatus | undefined {
+  if (typeof status !== 'string') return undefined;
+  if (STATUSES.has(status)) return status as ChatStatus;
+  return STATUS_ALIASES.get(status);
+}
 
 export function isFinal(status: ChatStatus | undefined): boolean {
   return status !== undefined && FINAL.has(status);
@@ -54,7 +77,8 @@ export class ChatState {
   noteChat(chat: unknown): void {
     if (!isRecord(chat)) return;
     this.noteIds(chat.conversation_id, chat.id);
-    if (typeof chat.status === 'string' && STATUSES.has(chat.status)) this.status = chat.status as ChatStatus;
+    const status = normalizeStatus(chat.status);
+    if (status) this.status = status;
     const usage = toUsage(chat.usage);
     if (usage) this.usage = usage;
     const le = chat.last_error;

@@ -2,6 +2,7 @@
 // question inside its deadline, and cancels on Coze a chat the caller no longer waits for.
 
 import { isBotId } from '../ids';
+import { isLoopbackHost } from '../hosts';
 import { setMaxListeners } from 'node:events';
 import { RunningChats } from './runningChats';
 import { ChatState, isFinal, type FlowContext } from './chatState';
@@ -35,6 +36,9 @@ export class CozeClient {
   /** This client's chats that may still run, per conversation: what a 4016 waits for (busy.ts). */
   private readonly running = new RunningChats();
   private closing: Promise<void> | undefined;
+  private readonly onNotice: ((message: string) => void) | undefined;
+  /** Notices already given (each at most once per client). */
+  private readonly noticed = new Set<string>();
 
   /**
    * Throws a CozeError of kind 'invalid-input' (with `invalidOption` set) for options that can never work: a base
@@ -42,7 +46,7 @@ export class CozeClient {
    * a proxy URL that is not http(s)://host:port, a tls.ca that is not PEM, a dispatcher together with proxy/tls.
    */
   constructor(options: CozeClientOptions) {
-    const baseUrl = parseBaseUrl(options.baseUrl);
+    const baseUrl = parseBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
     const token = typeof options.token === 'string' ? options.token.trim() : '';
     if (!token) throw invalid('token', 'The Coze API token is empty.');
     // A token with spaces or control characters can't go into a header; say so without echoing it.
@@ -74,6 +78,7 @@ export class CozeClient {
         idleMs: positive(options.streamIdleTimeoutMs, requestTimeoutMs),
       },
     };
+    this.onNotice = typeof options.onNotice === 'function' ? options.onNotice : undefined;
     if (options.onRequestLog) cfg.onRequestLog = options.onRequestLog;
     if (options.dispatcher) cfg.dispatcher = options.dispatcher;
     if (options.proxy) cfg.proxy = options.proxy;
@@ -99,7 +104,7 @@ export class CozeClient {
     return p;
   }
 
-  /** POST /v3/chat/cancel. A chat that is already final (4104) counts as success. */
+  /** POST /v3/chat/cancel. A chat that is already final (4104, or Coze Studio's 103200005) counts as success. */
   cancel(conversationId: string, chatId: string, signal?: AbortSignal): Promise<void> {
     const p = this.runCancel(conversationId, chatId, signal);
     this.track(p);
@@ -146,6 +151,7 @@ export class CozeClient {
       running: this.running,
       ifConversationBusy: options.ifConversationBusy === 'cancel' ? 'cancel' : 'wait',
       cancelChat: (conversationId, chatId, signal) => this.sendCancel(conversationId, chatId, signal, {}),
+      notice: (key, message) => this.notice(key, message),
     };
     let leftRunning = false;
     try {
@@ -228,9 +234,19 @@ export class CozeClient {
         signal,
       );
     } catch (e) {
-      // 4104: the chat is already final — the cancel has nothing left to do.
-      if (isCozeError(e) && e.code === 4104) return;
+      // 4104 (Studio: 103200005): the chat is already final — the cancel has nothing left to do.
+      if (isAlreadyFinal(e)) return;
       throw e;
+    }
+  }
+
+  private notice(key: string, message: string): void {
+    if (this.noticed.has(key)) return;
+    this.noticed.add(key);
+    try {
+      this.onNotice?.(this.transport.redact(message));
+    } catch {
+      // A throwing sink must not fail the question.
     }
   }
 
@@ -241,7 +257,17 @@ export class CozeClient {
   }
 }
 
-function parseBaseUrl(raw: unknown): URL {
+/**
+ * The cancel of a chat that has already ended: the cloud's 4104, or Coze Studio's HTTP 400 whose body code is 400
+ * and whose msg carries its own code 103200005 (docs/coze-api.md#coze-studio).
+ */
+function isAlreadyFinal(e: unknown): boolean {
+  if (!isCozeError(e) || e.kind !== 'api') return false;
+  if (e.code === 4104) return true;
+  return e.code === 400 && /\b103200005\b/.test(e.cozeMessage ?? e.message);
+}
+
+function parseBaseUrl(raw: unknown, allowInsecureHttp: boolean): URL {
   let url: URL;
   try {
     url = new URL(typeof raw === 'string' ? raw.trim() : '');
@@ -249,15 +275,10 @@ function parseBaseUrl(raw: unknown): URL {
     throw invalid('baseUrl', 'The Coze base URL is not a valid URL (expected e.g. https://api.coze.cn).');
   }
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
-  // The token travels in a header: it must never cross the network in clear text.
-  throw invalid('baseUrl', 'The Coze base URL must use https:// (http:// is accepted only for localhost).');
-}
-
-function isLoopback(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  if (h === 'localhost' || h === '[::1]') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  // The token travels in a header: plain http only stays on this machine, unless the caller (for the user, who
+  // listed this very host) accepts that it crosses the network in clear text.
+  if (url.protocol === 'http:' && (isLoopbackHost(url.hostname) || allowInsecureHttp)) return url;
+  throw invalid('baseUrl', 'The Coze base URL must use https:// (http:// is accepted only for localhost, or with allowInsecureHttp).');
 }
 
 function invalid(option: CozeInvalidOption, message: string): CozeError {

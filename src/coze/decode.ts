@@ -5,6 +5,8 @@
 // - HTTP status and body `code` don't always agree (401 + 4100, 200 + 4009): the body code decides when there is
 //   one; the status only matters for bodies without a code.
 // - gateways answer 429/502/503/504 with HTML or empty bodies: never parse those as Coze, never show them.
+// - Coze Studio's envelopes differ (docs/coze-api.md#coze-studio): message/list has its list under `Messages`,
+//   the cancel reply is `{"ChatV3ChatDetail":…}` without `code` or `data`.
 
 import { STATUS_CODES } from 'node:http';
 import { CozeError, apiErrorMessage, shortMsg } from './errors';
@@ -34,7 +36,13 @@ export function decodeCozeJson(meta: ReplyMeta, text: string, redact: (s: string
   if (isRecord(parsed) && typeof parsed.code === 'number') {
     const logId = meta.logId ?? bodyLogId(parsed);
     if (parsed.code !== 0) throw apiError(parsed.code, parsed.msg, logId, meta.status, redact);
-    if (meta.status >= 200 && meta.status < 300) return { data: parsed.data, logId };
+    if (meta.status >= 200 && meta.status < 300) {
+      const data = parsed.data === undefined || parsed.data === null ? (parsed.Messages ?? parsed.data) : parsed.data;
+      return { data, logId };
+    }
+  }
+  if (isRecord(parsed) && parsed.code === undefined && isRecord(parsed.ChatV3ChatDetail) && meta.status >= 200 && meta.status < 300) {
+    return { data: parsed.ChatV3ChatDetail, logId: meta.logId };
   }
   throw httpError(meta, text === '' ? 'empty' : 'unreadable');
 }

@@ -2,11 +2,10 @@
 // errors the stream reports (docs/coze-api.md#stream-events). No I/O and no timers: the stream flow feeds it, and the
 // fuzz tests feed it random chunkings and random bytes (test/unit/decoders.fuzz.test.ts).
 
-import { finalStatusError, type ChatState } from './chatState';
+import { finalStatusError, normalizeStatus, type ChatState } from './chatState';
 import { apiError, isRecord, type ReplyMeta } from './decode';
 import { CozeError } from './errors';
 import { SseParser, isDoneData, type SseEvent } from './sse';
-import type { ChatStatus } from './types';
 
 export interface StreamDecoderDeps {
   state: ChatState;
@@ -72,10 +71,11 @@ export class StreamDecoder {
       case 'conversation.chat.completed':
       case 'conversation.chat.failed':
       case 'conversation.chat.requires_action':
-      case 'conversation.chat.canceled': {
+      case 'conversation.chat.canceled':
+      case 'conversation.chat.cancelled': {
         state.noteChat(parseData(ev));
-        // The event name is what counts, even if its data forgot the status.
-        state.status = ev.event.slice('conversation.chat.'.length) as ChatStatus;
+        // The event name is what counts, even if its data forgot the status (Studio spells `cancelled`).
+        state.status = normalizeStatus(ev.event.slice('conversation.chat.'.length));
         if (state.status !== 'completed') throw finalStatusError(state, this.deps.meta.logId);
         onProgress();
         return;
@@ -90,6 +90,10 @@ export class StreamDecoder {
       }
       case 'done':
         if (isDoneData(ev.data)) this.done = true;
+        return;
+      case 'conversation.stream.done':
+        // Coze Studio's end of stream, with an empty data line (docs/coze-api.md#end-of-stream).
+        this.done = true;
         return;
       default:
         // conversation.audio.delta, future events: not part of a text answer.

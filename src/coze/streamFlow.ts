@@ -27,11 +27,17 @@ export async function askByStreaming(ctx: FlowContext): Promise<CozeAnswer> {
   return settleUnfinishedStream(ctx);
 }
 
-type StreamEnd = 'final' | 'unfinished';
+export type StreamEnd = 'final' | 'unfinished';
 
-async function readStream(ctx: FlowContext, res: ApiResponse): Promise<StreamEnd> {
+/** The reply is an event stream (whatever was asked: Coze Studio before v0.5.1 always streams). */
+export function isEventStream(res: ApiResponse): boolean {
+  return /^text\/event-stream\b/i.test(res.contentType);
+}
+
+/** Reads a chat's event stream into the state; 'unfinished' when it ended without a final chat event. */
+export async function readStream(ctx: FlowContext, res: ApiResponse): Promise<StreamEnd> {
   const { state, transport } = ctx;
-  if (!/^text\/event-stream\b/i.test(res.contentType)) {
+  if (!isEventStream(res)) {
     // The JSON error body of a stream request (auth, bad params, busy...): an api error, retried by code.
     await transport.readCozeJson(res);
     throw new CozeError('protocol', 'Coze answered a stream request with JSON instead of a stream.', { logId: res.logId });
@@ -76,7 +82,7 @@ async function readStream(ctx: FlowContext, res: ApiResponse): Promise<StreamEnd
 }
 
 /** The stream ended (done or EOF) without a final chat event: ask Coze how the chat ended. */
-async function settleUnfinishedStream(ctx: FlowContext): Promise<CozeAnswer> {
+export async function settleUnfinishedStream(ctx: FlowContext): Promise<CozeAnswer> {
   const { state, transport, scope } = ctx;
   const protocolError = () =>
     new CozeError('protocol', 'The Coze stream ended before the answer was complete.', state.context());

@@ -159,7 +159,8 @@ export class Transport {
         res = {
           status: raw.statusCode,
           contentType: headerValue(raw.headers['content-type']) ?? '',
-          logId: headerValue(raw.headers['x-tt-logid']),
+          // Coze Studio sends its own id as X-Log-ID (docs/coze-api.md#responses-and-logid).
+          logId: headerValue(raw.headers['x-tt-logid']) ?? headerValue(raw.headers['x-log-id']),
           body: raw.body,
           signal: timer.signal,
           touch: () => timer.touch(),

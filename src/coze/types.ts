@@ -10,6 +10,11 @@ export type ChatStatus = 'created' | 'in_progress' | 'completed' | 'failed' | 'r
 export interface CozeClientOptions {
   /** e.g. https://api.coze.cn. http: is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost). */
   baseUrl: string;
+  /**
+   * Accept an http: baseUrl on a host that is not loopback. The token and every question then cross the network
+   * unencrypted: set it only when the user explicitly allowed plain http to that host. Default false.
+   */
+  allowInsecureHttp?: boolean;
   token: string;
   /** Digits only (Coze's bot ids are 19-digit numbers, sent as a string). */
   botId: string;
@@ -44,6 +49,12 @@ export interface CozeClientOptions {
   tls?: CozeTlsOptions;
   /** Called once per HTTP attempt, for the log. Never receives the token or proxy credentials. */
   onRequestLog?: (entry: RequestLogEntry) => void;
+  /**
+   * Called with an English sentence, for the log, when the client learns something about the server worth
+   * telling once — e.g. that it always answers with a stream (Coze Studio before v0.5.1), so poll mode reads
+   * streams there. Each notice is given at most once per client.
+   */
+  onNotice?: (message: string) => void;
   /**
    * Advanced: an undici 7 Dispatcher to use instead of the client's own (tests, custom networking). It cannot be
    * combined with `proxy` or `tls` (the constructor throws). The client never closes it.

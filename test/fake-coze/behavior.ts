@@ -1,7 +1,7 @@
 // How the fake bot behaves: what it answers, how fast, how it ends, and how its SSE bytes look on the wire.
 // A chat takes a snapshot of the behavior when it is created, so changing the behavior never alters a running chat.
 
-import type { ContentType, CozeError, FinalStatus, MessageType, RequiredAction, Usage } from './types';
+import type { ChatStatus, ContentType, CozeError, FinalStatus, MessageType, RequiredAction, Usage } from './types';
 import { isRecord } from './util';
 
 export interface SseFormat {
@@ -28,7 +28,27 @@ export interface ExtraMessage {
   role?: 'assistant' | 'tool';
 }
 
+/**
+ * Which server the fake plays: Coze's cloud (api.coze.cn/.com) or self-hosted Coze Studio, whose wire differs
+ * (docs/coze-api.md#coze-studio): SSE bytes and end, envelopes (`Messages`, `ChatV3ChatDetail`), status
+ * spellings, error statuses and codes, the X-Log-ID header, and `stream` defaulting to true.
+ */
+export type Dialect = 'cloud' | 'studio';
+
 export interface FakeBehavior {
+  /** Default 'cloud'. */
+  dialect: Dialect;
+  /**
+   * Studio only: play Studio before v0.5.1, which answers every /v3/chat with SSE whatever `stream` says and has
+   * no retrieve or message/list (they answer 404).
+   */
+  streamsAlways: boolean;
+  /**
+   * How a status is spelled on the wire (Chat objects of every reply). Studio's defaults: canceled →
+   * `conversation.chat.cancelled` (what its cancel stores), requires_action → `required_action`; e.g.
+   * `{ canceled: 'cancelled' }` plays the other spelling Studio's constants have.
+   */
+  statusAs?: Partial<Record<ChatStatus, string>>;
   /** Fixed answers for every question. Absent: a Markdown answer generated from the question (quotes it). */
   answers?: string[];
   /** Exact question text → answers. Wins over `answers`. */
@@ -78,6 +98,8 @@ export type BehaviorPatch = {
 
 export function defaultBehavior(): FakeBehavior {
   return {
+    dialect: 'cloud',
+    streamsAlways: false,
     answerFor: {},
     extraMessages: [],
     interleave: false,
@@ -104,6 +126,9 @@ const FINAL: readonly string[] = ['completed', 'failed', 'requires_action', 'can
 const DONE: readonly string[] = ['quoted', 'bare', 'none'];
 
 const CHECKS: Record<keyof FakeBehavior, Check> = {
+  dialect: (v) => v === 'cloud' || v === 'studio',
+  streamsAlways: (v) => typeof v === 'boolean',
+  statusAs: (v) => isRecord(v) && Object.values(v).every((x) => typeof x === 'string' && x !== ''),
   answers: isStrArr,
   answerFor: (v) => isRecord(v) && Object.values(v).every(isStrArr),
   followUps: isStrArr,

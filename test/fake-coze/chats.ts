@@ -61,6 +61,17 @@ export interface NewChat {
 
 const OK: CozeError = { code: 0, msg: '' };
 
+/**
+ * How Studio spells the final statuses it has no cloud spelling for (docs/coze-api.md#chat-statuses): its cancel
+ * stores the event name as the status; `required_action` is its constant's spelling.
+ */
+const STUDIO_STATUS: Partial<Record<ChatStatus, string>> = { canceled: 'conversation.chat.cancelled', requires_action: 'required_action' };
+
+/** A status as this chat's server writes it on the wire. */
+export function wireStatus(behavior: FakeBehavior, status: ChatStatus): string {
+  return behavior.statusAs?.[status] ?? (behavior.dialect === 'studio' ? STUDIO_STATUS[status] : undefined) ?? status;
+}
+
 export function isFinal(status: ChatStatus): boolean {
   return status === 'completed' || status === 'failed' || status === 'requires_action' || status === 'canceled';
 }
@@ -257,25 +268,33 @@ export class ChatStore {
     return 'canceled';
   }
 
-  /** The Chat object; `as` renders it with another status (the stream's planned events). */
+  /**
+   * The Chat object; `as` renders it with another status (the stream's planned events). Studio writes 0 for the
+   * unset timestamps and never fills in last_error, meta_data or required_action (docs/coze-api.md#the-chat-object).
+   */
   chatJson(chat: ChatRecord, as: ChatStatus = chat.status): ChatJson {
+    const studio = chat.behavior.dialect === 'studio';
     const json: ChatJson = {
       id: chat.id,
       conversation_id: chat.conversationId,
       bot_id: chat.botId,
       created_at: chat.createdAt,
-      meta_data: { ...chat.metaData },
+      meta_data: studio ? {} : { ...chat.metaData },
       last_error: { ...OK },
-      status: as,
+      status: wireStatus(chat.behavior, as),
       section_id: chat.sectionId,
     };
+    if (studio) {
+      json.completed_at = 0;
+      json.failed_at = 0;
+    }
     if (as === 'completed') {
       json.completed_at = chat.completedAt ?? unixSeconds();
       json.usage = { ...chat.plannedUsage };
     } else if (as === 'failed') {
       json.failed_at = chat.failedAt ?? unixSeconds();
-      json.last_error = chat.status === 'failed' ? { ...chat.lastError } : { ...chat.behavior.lastError };
-    } else if (as === 'requires_action') {
+      if (!studio) json.last_error = chat.status === 'failed' ? { ...chat.lastError } : { ...chat.behavior.lastError };
+    } else if (as === 'requires_action' && !studio) {
       json.required_action = structuredClone(chat.requiredAction);
     }
     return json;

@@ -1,13 +1,13 @@
 // Starts the fake Coze server from the command line (tests in other processes, and the `npm start` demo bot):
 //   node out/test/fake-coze/cli.js --port 0 [--host 127.0.0.1] [--token T ...] [--accept-any-token]
-//                                  [--complete-ms N] [--delta-ms N]
+//                                  [--complete-ms N] [--delta-ms N] [--dialect cloud|studio] [--streams-always]
 // Prints exactly one line, `Fake Coze listening on <url>`, then runs until SIGINT/SIGTERM.
 
 import type { BehaviorPatch } from './behavior';
 import { FakeCozeServer, type FakeCozeStartOptions } from './server';
 
 const USAGE =
-  'usage: cli.js [--port N] [--host H] [--token T ...] [--accept-any-token] [--complete-ms N] [--delta-ms N]';
+  'usage: cli.js [--port N] [--host H] [--token T ...] [--accept-any-token] [--complete-ms N] [--delta-ms N] [--dialect cloud|studio] [--streams-always]';
 
 export function parseArgs(argv: readonly string[]): FakeCozeStartOptions {
   const options: FakeCozeStartOptions = {};
@@ -43,6 +43,16 @@ export function parseArgs(argv: readonly string[]): FakeCozeStartOptions {
         break;
       case '--delta-ms':
         behavior.deltaIntervalMs = number();
+        break;
+      case '--dialect': {
+        const d = value();
+        if (d !== 'cloud' && d !== 'studio') throw new Error(`--dialect must be cloud or studio\n${USAGE}`);
+        options.dialect = d;
+        break;
+      }
+      case '--streams-always':
+        // Coze Studio before v0.5.1: every chat streams (docs/coze-api.md#coze-studio).
+        behavior.streamsAlways = true;
         break;
       case '--help':
       case '-h':

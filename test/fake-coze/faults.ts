@@ -14,8 +14,11 @@ export interface FaultMatch {
 }
 
 export type FaultAction =
-  /** A gateway or Coze error. html/empty bodies carry no x-tt-logid (gateways don't add one); JSON bodies do. */
-  | { kind: 'http'; status: number; body: 'html' | 'empty' | 'truncated-json' | { code: number; msg: string } }
+  /**
+   * A gateway or Coze error. html/empty bodies carry no x-tt-logid (gateways don't add one); JSON bodies do.
+   * 'text': a plain-text body with the logid header, as Studio's retrieve answers its errors (HTTP 500).
+   */
+  | { kind: 'http'; status: number; body: 'html' | 'empty' | 'truncated-json' | 'text' | { code: number; msg: string } }
   /** Destroy the socket before any header. */
   | { kind: 'reset' }
   /** Read the request, never answer (until close() or reset()). */
@@ -96,9 +99,9 @@ export function validateFault(f: unknown): string | undefined {
   switch (f.kind) {
     case 'http': {
       const okBody =
-        f.body === 'html' || f.body === 'empty' || f.body === 'truncated-json' || (isRecord(f.body) && typeof f.body.code === 'number' && typeof f.body.msg === 'string');
+        f.body === 'html' || f.body === 'empty' || f.body === 'truncated-json' || f.body === 'text' || (isRecord(f.body) && typeof f.body.code === 'number' && typeof f.body.msg === 'string');
       if (!count(f.status) || (f.status as number) < 100 || (f.status as number) > 599) return 'http fault needs a status 100..599';
-      return okBody ? undefined : "http fault body must be 'html', 'empty', 'truncated-json' or {code, msg}";
+      return okBody ? undefined : "http fault body must be 'html', 'empty', 'truncated-json', 'text' or {code, msg}";
     }
     case 'reset':
     case 'hang':

@@ -1,11 +1,12 @@
 // FakeCozeServer: a real HTTP(S) server on loopback speaking Coze Open API v3 chat (see docs/coze-api.md),
 // scriptable in-process or over its control API (/__fake/*) for tests running in another process.
 
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type BehaviorPatch, defaultBehavior, type FakeBehavior, mergeBehavior, validateBehaviorPatch } from './behavior';
+import { type BehaviorPatch, defaultBehavior, type Dialect, type FakeBehavior, mergeBehavior, validateBehaviorPatch } from './behavior';
 import { ChatStore, isFinal, type ChatRecord } from './chats';
 import { type Fault, FaultQueue, validateFault } from './faults';
 import { SseWriter, type RawWrite, type WritePlan } from './sse';
@@ -26,6 +27,8 @@ export interface FakeCozeStartOptions {
   acceptAnyToken?: boolean;
   /** Merged into the defaults; also what resetBehavior() returns to. */
   behavior?: BehaviorPatch;
+  /** Shorthand for behavior.dialect: 'studio' plays self-hosted Coze Studio (docs/coze-api.md#coze-studio). */
+  dialect?: Dialect;
 }
 
 /** Coze's request body limit (docs/coze-api.md#starting-a-chat). */
@@ -58,7 +61,10 @@ export class FakeCozeServer {
   private constructor(options: FakeCozeStartOptions) {
     const problem = options.behavior ? validateBehaviorPatch(options.behavior) : undefined;
     if (problem) throw new TypeError(`FakeCozeServer: ${problem}`);
-    this.startBehavior = mergeBehavior(defaultBehavior(), options.behavior ?? {});
+    if (options.dialect !== undefined && options.dialect !== 'cloud' && options.dialect !== 'studio') {
+      throw new TypeError(`FakeCozeServer: unknown dialect ${JSON.stringify(options.dialect)}`);
+    }
+    this.startBehavior = mergeBehavior(defaultBehavior(), { ...options.behavior, ...(options.dialect ? { dialect: options.dialect } : {}) });
     this.behavior = mergeBehavior(this.startBehavior, {});
     this.tokens = new Set(options.tokens ?? ['pat_test_token']);
     this.acceptAnyToken = options.acceptAnyToken ?? false;
@@ -197,7 +203,7 @@ export class FakeCozeServer {
     const body = await readBody(req);
     if (body === undefined) return; // the client left while sending
     if (body.value !== undefined) rec.body = body.value;
-    rec.stream = rec.endpoint === 'chat' && isRecord(body.value) && body.value.stream === true;
+    rec.stream = rec.endpoint === 'chat' && isRecord(body.value) && this.streams(body.value.stream);
 
     // Faults stand for gateways and networks: they act before Coze's own auth and validation.
     const fault = this.faults.take('request', rec.endpoint, rec.stream);
@@ -206,8 +212,15 @@ export class FakeCozeServer {
     if (res.destroyed) return;
     if (fault) return this.applyRequestFault(fault, req, res, rec);
 
-    if (rec.endpoint === 'other') return this.fail(res, rec, 4200, `not found: ${req.method ?? ''} ${url.pathname}`, 404);
+    if (rec.endpoint === 'other') {
+      if (this.studio) return this.sendJson(res, rec, 404, { code: 404, msg: 'not found' });
+      return this.fail(res, rec, 4200, `not found: ${req.method ?? ''} ${url.pathname}`, 404);
+    }
     rec.auth = this.authenticate(req);
+    // Studio answers a missing or wrong key with HTTP 200 and its own code, JSON even for a stream request.
+    if (this.studio && rec.auth !== 'ok' && rec.auth !== 'forbidden') {
+      return this.sendJson(res, rec, 200, { code: 700012006, msg: 'authentication failed: the API key is missing or invalid' });
+    }
     // Trap (docs/coze-api.md#http-status-and-body-code-disagree): auth errors come as HTTP 401 + {"code":4100}.
     // 4101 comes with HTTP 200 here, so a client that trusts the HTTP status instead of the body code is caught.
     if (rec.auth === 'missing' || rec.auth === 'invalid') return this.fail(res, rec, 4100, 'authentication is invalid', 401);
@@ -243,7 +256,7 @@ export class FakeCozeServer {
       query: Object.fromEntries(url.searchParams),
       headers,
       startedAt: performance.now(),
-      endpoint: classify(req.method ?? 'GET', url.pathname),
+      endpoint: classify(req.method ?? 'GET', url.pathname, this.behavior),
       stream: false,
       hasAuthorization: headers.authorization !== undefined,
     };
@@ -270,6 +283,9 @@ export class FakeCozeServer {
     if (typeof b.bot_id !== 'string' || b.bot_id === '') return this.fail(res, rec, 4000, 'invalid request: bot_id must be a non-empty string');
     const botId = b.bot_id;
     if (this.behavior.unpublishedBotIds.includes(botId)) {
+      // Studio finds this once the run starts: an `error` event with its run-error code on an event stream.
+      if (this.studio && rec.stream) return this.studioStreamError(res, rec, 103100001, `agent ${botId} is not published to the API connector`);
+      if (this.studio) return this.fail(res, rec, 103100002, `agent ${botId} is not published to the API connector`);
       return this.fail(
         res,
         rec,
@@ -286,14 +302,15 @@ export class FakeCozeServer {
     if (messages.length > MAX_ADDITIONAL_MESSAGES) return this.fail(res, rec, 4004, 'additional_messages exceeds the limit of 100 items');
     const metaData = b.meta_data ?? {};
     if (!isValidMetaData(metaData)) return this.fail(res, rec, 4003, 'meta_data exceeds the limit (16 pairs, key ≤ 64, value ≤ 512 chars)');
-    const stream = b.stream === true;
+    const stream = rec.stream;
     if (!stream && b.auto_save_history === false) {
       return this.fail(res, rec, 4007, 'auto_save_history must be true when stream is false');
     }
 
     const conversationId = url.searchParams.get('conversation_id');
     let conversation = conversationId ? this.store.conversation(conversationId) : undefined;
-    if (conversationId && !conversation) return this.fail(res, rec, 4002, 'invalid conversation: conversation_id not found');
+    // Studio starts a new conversation for an unknown conversation_id, silently (docs/coze-api.md#coze-studio).
+    if (conversationId && !conversation && !this.studio) return this.fail(res, rec, 4002, 'invalid conversation: conversation_id not found');
     if (conversation && this.store.isBusy(conversation)) {
       return this.fail(res, rec, 4016, 'Conversation occupied: another chat in this conversation is still in progress. Wait for it to finish or cancel it.');
     }
@@ -314,16 +331,47 @@ export class FakeCozeServer {
     });
     rec.chatId = chat.id;
     if (stream) return this.startStream(res, rec, chat);
-    this.store.setInProgress(chat);
     this.store.scheduleCompletion(chat, chat.behavior.completeAfterMs);
+    // Studio answers as soon as the chat exists (status created); the cloud's reply already says in_progress.
+    if (this.studio) {
+      this.ok(res, rec, this.store.chatJson(chat));
+      this.store.setInProgress(chat);
+      return;
+    }
+    this.store.setInProgress(chat);
     this.ok(res, rec, this.store.chatJson(chat));
   }
 
-  private startStream(res: http.ServerResponse, rec: RecordedRequest, chat: ChatRecord): void {
-    const logid = newLogId();
+  private get studio(): boolean {
+    return this.behavior.dialect === 'studio';
+  }
+
+  /** Whether a /v3/chat body's `stream` asks for SSE: the cloud's default is false, Studio's true. */
+  private streams(value: unknown): boolean {
+    if (!this.studio) return value === true;
+    return this.behavior.streamsAlways || value !== false;
+  }
+
+  /** The logid header of an API reply: x-tt-logid (cloud) or X-Log-ID, a UUID (Studio, docs/coze-api.md#responses-and-logid). */
+  private logidHeader(): { name: string; value: string } {
+    return this.studio ? { name: 'X-Log-ID', value: randomUUID() } : { name: 'x-tt-logid', value: newLogId() };
+  }
+
+  /** Studio's answer to a stream request that fails after authentication: an `error` event on HTTP 200, then the end. */
+  private studioStreamError(res: http.ServerResponse, rec: RecordedRequest, code: number, msg: string): void {
+    const log = this.logidHeader();
     rec.status = 200;
-    rec.logid = logid;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-tt-logid': logid });
+    rec.logid = log.value;
+    res
+      .writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', [log.name]: log.value })
+      .end(`event:error\ndata:${JSON.stringify({ code, msg })}\n\n`);
+  }
+
+  private startStream(res: http.ServerResponse, rec: RecordedRequest, chat: ChatRecord): void {
+    const log = this.logidHeader();
+    rec.status = 200;
+    rec.logid = log.value;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', [log.name]: log.value });
     res.flushHeaders();
     const fault = this.faults.take('stream', 'chat', true);
     if (fault) rec.fault = fault.kind;
@@ -368,6 +416,13 @@ export class FakeCozeServer {
     const chatId = typeof b.chat_id === 'string' ? b.chat_id : null;
     this.withChat(res, rec, conversationId, chatId, (chat) => {
       if (this.store.cancel(chat) === 'final') {
+        // Studio: HTTP 400, its generic code 400, and its own code only inside msg (docs/coze-api.md#coze-studio).
+        if (this.studio) {
+          return this.sendJson(res, rec, 400, {
+            code: 400,
+            msg: 'code=103200005 message=in progress can not be cancelled\nstack=conversation/agentrun.(*AgentRunImpl).Cancel',
+          });
+        }
         return this.fail(res, rec, 4104, `The chat cannot be canceled: it has already ended (status ${chat.status}).`);
       }
       this.ok(res, rec, this.store.chatJson(chat));
@@ -396,7 +451,7 @@ export class FakeCozeServer {
       case 'hang':
         return; // Never answered: close() or reset() destroys the socket.
       case 'json-error-for-stream':
-        return this.fail(res, rec, fault.code, fault.msg, fault.status ?? 200);
+        return this.sendJson(res, rec, fault.status ?? 200, { code: fault.code, msg: fault.msg });
       case 'http':
         break;
       default:
@@ -410,6 +465,11 @@ export class FakeCozeServer {
       res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(text), server: 'nginx' }).end(text);
     } else if (body === 'empty') {
       res.writeHead(status, { 'content-length': 0 }).end();
+    } else if (body === 'text') {
+      const log = this.logidHeader();
+      rec.logid = log.value;
+      const text = `${http.STATUS_CODES[status] ?? 'error'}: retrieve chat failed`;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), [log.name]: log.value }).end(text);
     } else if (body === 'truncated-json') {
       const logid = newLogId();
       rec.logid = logid;
@@ -417,32 +477,71 @@ export class FakeCozeServer {
       const text = full.slice(0, Math.floor(full.length / 2));
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-tt-logid': logid }).end(text);
     } else {
-      this.fail(res, rec, body.code, body.msg, status);
+      this.sendJson(res, rec, status, { code: body.code, msg: body.msg });
     }
   }
 
   // ---- responses ----
 
-  /** A JSON answer: x-tt-logid header and the same value in detail.logid. */
-  private sendJson(res: http.ServerResponse, rec: RecordedRequest, status: number, payload: { code: number; msg: string; data?: unknown }): void {
+  /**
+   * A JSON answer. Cloud: x-tt-logid header and the same value in detail.logid. Studio: an X-Log-ID header and no
+   * `detail`. The payload is sent as given (Studio's replies differ in shape, see ok()).
+   */
+  private sendJson(res: http.ServerResponse, rec: RecordedRequest, status: number, payload: Record<string, unknown>): void {
     if (res.destroyed) return;
-    const logid = newLogId();
-    const text = JSON.stringify({ ...payload, detail: { logid } });
+    const log = this.logidHeader();
+    const text = JSON.stringify(this.studio ? payload : { ...payload, detail: { logid: log.value } });
     rec.status = status;
-    rec.code = payload.code;
-    rec.logid = logid;
+    if (typeof payload.code === 'number') rec.code = payload.code;
+    rec.logid = log.value;
     res
-      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-tt-logid': logid })
+      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), [log.name]: log.value })
       .end(text);
   }
 
+  /**
+   * A success. Studio's shapes (docs/coze-api.md#coze-studio): message/list puts the list under `Messages`; cancel
+   * answers `{"ChatV3ChatDetail":…,"BaseResp":null}` without code or data; retrieve has no BaseResp.
+   */
   private ok(res: http.ServerResponse, rec: RecordedRequest, data: unknown): void {
-    this.sendJson(res, rec, 200, { code: 0, msg: '', data });
+    if (!this.studio) return this.sendJson(res, rec, 200, { code: 0, msg: '', data });
+    switch (rec.endpoint) {
+      case 'list':
+        return this.sendJson(res, rec, 200, { Messages: data, code: 0, msg: '', BaseResp: null });
+      case 'cancel':
+        return this.sendJson(res, rec, 200, { ChatV3ChatDetail: data, BaseResp: null });
+      case 'retrieve':
+        return this.sendJson(res, rec, 200, { data, code: 0, msg: '' });
+      default:
+        return this.sendJson(res, rec, 200, { data, code: 0, msg: '', BaseResp: null });
+    }
   }
 
-  /** Business errors come with HTTP 200 unless told otherwise (docs/coze-api.md#http-status-and-body-code-disagree). */
+  /**
+   * Business errors come with HTTP 200 unless told otherwise (docs/coze-api.md#http-status-and-body-code-disagree).
+   * Studio: /v3/chat and cancel answer HTTP 400 with code 400 and the real code inside msg (a stream request gets
+   * an `error` event instead, once past parameter binding); retrieve answers HTTP 500 with plain text;
+   * message/list HTTP 200 with the code.
+   */
   private fail(res: http.ServerResponse, rec: RecordedRequest, code: number, msg: string, status = 200): void {
-    this.sendJson(res, rec, status, { code, msg });
+    if (!this.studio) return this.sendJson(res, rec, status, { code, msg });
+    switch (rec.endpoint) {
+      case 'retrieve': {
+        const log = this.logidHeader();
+        const text = `code=${code} message=${msg}`;
+        rec.status = 500;
+        rec.logid = log.value;
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), [log.name]: log.value }).end(text);
+        return;
+      }
+      case 'list':
+        return this.sendJson(res, rec, 200, { code, msg });
+      case 'chat':
+        if (rec.stream && code !== 4000) return this.studioStreamError(res, rec, code, msg);
+        return this.sendJson(res, rec, 400, { code: 400, msg: `code=${code} message=${msg}` });
+      default:
+        return this.sendJson(res, rec, 400, { code: 400, msg: `code=${code} message=${msg}` });
+    }
   }
 
   // ---- control API (no auth, no logid, not recorded) ----
@@ -486,8 +585,11 @@ export class FakeCozeServer {
   }
 }
 
-function classify(method: string, path: string): Endpoint {
-  const readable = method === 'GET' || method === 'POST';
+function classify(method: string, path: string, behavior: FakeBehavior): Endpoint {
+  // Studio registers retrieve and message/list for GET only, and before v0.5.1 not at all.
+  const studio = behavior.dialect === 'studio';
+  if (studio && behavior.streamsAlways && (path === '/v3/chat/retrieve' || path === '/v3/chat/message/list')) return 'other';
+  const readable = method === 'GET' || (method === 'POST' && !studio);
   if (path === '/v3/chat' && method === 'POST') return 'chat';
   // The docs say GET; coze-js and coze-py send POST with the same query: accept both.
   if (path === '/v3/chat/retrieve' && readable) return 'retrieve';

@@ -1,6 +1,6 @@
 // SSE bytes: event formatting and how the output is cut into socket writes.
 
-import type { Chunking, SseFormat } from './behavior';
+import type { Chunking, FakeBehavior, SseFormat } from './behavior';
 import { seededRandom, type Timers } from './util';
 
 /** One event: `event:<name>` line, one `data:<single-line>` line, blank line (docs/coze-api.md#event-format). */
@@ -8,6 +8,15 @@ export function formatEvent(name: string, dataLine: string, fmt: SseFormat): str
   const sep = fmt.spaceAfterColon ? ': ' : ':';
   const nl = fmt.crlf ? '\r\n' : '\n';
   return `event${sep}${name}${nl}data${sep}${dataLine}${nl}${nl}`;
+}
+
+/**
+ * The SSE format a chat's stream is written in. Studio (hertz-contrib/sse) always writes `event:`/`data:` without
+ * a space, LF line ends, and ends with its own `conversation.stream.done` instead of `done`
+ * (docs/coze-api.md#coze-studio): the `sse` behavior only shapes cloud streams.
+ */
+export function streamFormat(behavior: FakeBehavior): SseFormat {
+  return behavior.dialect === 'studio' ? { spaceAfterColon: false, crlf: false, done: 'none' } : behavior.sse;
 }
 
 /** The `done` event's data line, or undefined when the format omits `done` (self-hosted Coze Studio does). */

@@ -2,7 +2,7 @@
 
 import type { ChatRecord, ChatStore } from './chats';
 import type { Fault } from './faults';
-import { doneDataLine, formatEvent, type SseWriter } from './sse';
+import { doneDataLine, formatEvent, streamFormat, type SseWriter } from './sse';
 import type { MessageJson } from './types';
 import { splitCodePoints, type Timers } from './util';
 
@@ -20,10 +20,15 @@ interface Step {
  * The events of a chat, following docs/coze-api.md#stream-events: chat.created, chat.in_progress, extra messages
  * (completed only), answer deltas (reasoning_content first), message.completed per answer, the verbose
  * generate_answer_finish, follow-ups, then chat.completed|failed|requires_action, then done.
+ *
+ * Studio (docs/coze-api.md#coze-studio): the same up to chat.completed, then `conversation.stream.done` with empty
+ * data; a failure is an `error` event {code,msg} and the end of the stream (no chat.failed, no done);
+ * requires_action is never streamed (the stream just ends with stream.done).
  */
 export function planStream(chat: ChatRecord, store: ChatStore): Step[] {
   const b = chat.behavior;
-  const fmt = b.sse;
+  const fmt = streamFormat(b);
+  const studio = b.dialect === 'studio';
   const json = (v: unknown) => () => JSON.stringify(v);
   const completed = (m: MessageJson): Step => ({ event: 'conversation.message.completed', data: json(m), delayMs: 0, after: () => store.store(chat, m) });
   const delta = (m: MessageJson, content: string, reasoning?: string): Step => {
@@ -70,13 +75,23 @@ export function planStream(chat: ChatRecord, store: ChatStore): Step[] {
     const first = perAnswer[0] ?? [];
     steps.push(...first.slice(0, Math.ceil(first.length / 2)));
     steps.push({ after: () => store.finish(chat, 'failed'), delayMs: 0 });
+    if (studio) {
+      const { code, msg } = b.lastError;
+      steps.push({ event: 'error', data: json({ code, msg }), delayMs: 0 });
+      return steps;
+    }
     steps.push(chatEvent('failed', 'failed'));
   } else if (status === 'requires_action') {
     steps.push(completed(chat.planned.functionCall));
-    steps.push({ ...chatEvent('requires_action', 'requires_action'), after: () => store.finish(chat, 'requires_action') });
+    if (studio) steps.push({ after: () => store.finish(chat, 'requires_action'), delayMs: 0 });
+    else steps.push({ ...chatEvent('requires_action', 'requires_action'), after: () => store.finish(chat, 'requires_action') });
   } else {
     // finalStatus 'canceled': Coze documents no canceled event; the stream just ends.
     steps.push({ after: () => store.finish(chat, 'canceled'), delayMs: 0 });
+  }
+  if (studio) {
+    steps.push({ event: 'conversation.stream.done', data: () => '', delayMs: 0 });
+    return steps;
   }
   const done = doneDataLine(fmt);
   if (done !== undefined) steps.push({ event: 'done', data: () => done, delayMs: 0 });
@@ -100,7 +115,7 @@ type StreamFault = Extract<Fault, { afterEvents: number }>;
 
 /** Writes the planned steps, applying a mid-stream fault after `afterEvents` events. */
 export async function runStream(chat: ChatRecord, store: ChatStore, io: StreamIo, fault?: Fault): Promise<StreamOutcome> {
-  const fmt = chat.behavior.sse;
+  const fmt = streamFormat(chat.behavior);
   const midFault: StreamFault | undefined = fault && 'afterEvents' in fault ? fault : undefined;
   let sent = 0;
   try {

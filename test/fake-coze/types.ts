@@ -50,7 +50,8 @@ export interface ChatJson {
   failed_at?: number;
   meta_data: Record<string, string>;
   last_error: CozeError;
-  status: ChatStatus;
+  /** A ChatStatus, or its Studio spelling (`conversation.chat.cancelled`, `required_action`, see FakeBehavior.statusAs). */
+  status: string;
   required_action?: RequiredAction;
   usage?: Usage;
   section_id: string;
@@ -105,7 +106,7 @@ export interface RecordedRequest {
   status?: number;
   /** Body `code` sent (JSON answers only). */
   code?: number;
-  /** The x-tt-logid sent, if any. */
+  /** The logid sent, if any: the x-tt-logid header (cloud) or X-Log-ID (Studio). */
   logid?: string;
   /** The chat created (POST /v3/chat) or addressed (retrieve/list/cancel). */
   chatId?: string;
