@@ -99,24 +99,36 @@ export function describeCozeError(error: CozeError, settings: AskCozeSettings): 
 
   // Self-hosted Coze Studio: no regions, its own keys, its own codes (docs/coze-api.md#coze-studio).
   if (settings.region === 'studio') {
-    switch (code) {
+    // Studio answers many failures as HTTP 400 with code 400 and the real code inside msg ("code=103100002
+    // message=…", docs/coze-api.md#coze-studio): the inner code says what went wrong.
+    const inner = code === 400 ? Number(/\bcode=(\d+)/.exec(error.cozeMessage ?? '')?.[1]) : NaN;
+    const studioCode = Number.isFinite(inner) ? inner : code;
+    const studio = (severity: UserFacingError['severity'], message: string, actions: FixAction[]): UserFacingError => ({
+      severity,
+      message: withFacts(message, studioCode, logId),
+      actions,
+      code: studioCode,
+      logId,
+    });
+    switch (studioCode) {
       case 4100:
       case 4101:
       case 700012006:
-        return make(
+        return studio(
           'error',
           vscode.l10n.t('Coze Studio at {0} rejected the API key. Create a personal access token in Coze Studio (account menu → API Authorization) and set it.', host) + suffix,
           ['setKey', 'openSettings'],
         );
       case 4015:
       case 103100001:
-        return make(
+      case 103100002:
+        return studio(
           'error',
           vscode.l10n.t('Bot {0} cannot be used through the API of this Coze Studio. In Coze Studio, open the bot, choose Publish, tick the "API" connector, and publish it.', settings.botId) + suffix,
           ['openSettings', 'retry'],
         );
       case 404:
-        return make(
+        return studio(
           'error',
           vscode.l10n.t('This Coze Studio at {0} does not offer this request: it is older than this feature. Update Coze Studio (v0.5.1 or newer), or use the stream response mode.', host) + suffix,
           ['openSettings', 'openLog'],

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, fake, fakeUrl, configure, testToken, waitFor } from './fakeControl';
+import { activateForTests, BOT_ID, configure, fake, fakeUrl, testToken, waitFor } from './fakeControl';
 
 // A self-hosted Coze Studio, set up from the user's settings as its README section says (region "studio",
 // the base URL), against the fake server's Studio dialect: a question in each response mode, and one stopped.
@@ -67,6 +67,15 @@ suite('Coze Studio', function () {
     await waitFor('POST /v3/chat/cancel', async () => (await fake.requests()).find((r) => r.endpoint === 'cancel'));
     assert.equal(api.latestPanel()?.state.phase, 'canceled');
   });
+
+  for (const mode of ['stream', 'poll'] as const) {
+    test(`a bot not published to the API connector says how to publish it in Studio (${mode})`, async () => {
+      await fake.behavior({ unpublishedBotIds: [BOT_ID] });
+      const outcome = await ask('Hello, Studio?', mode);
+      assert.equal(outcome.status, 'failed', JSON.stringify(outcome));
+      assert.match(api.notifications().at(-1)!.message, /In Coze Studio, open the bot, choose Publish/);
+    });
+  }
 
   test('a rejected key says to make one in Studio, without region advice', async () => {
     await api.clearToken();
