@@ -4,36 +4,13 @@
 import assert from 'node:assert/strict';
 import { FakeCozeServer } from '../fake-coze';
 import { parseArgs } from '../fake-coze/cli';
+import { call } from './fakeHttp';
 
-const TOKEN = 'pat_test_token';
 const BOT = '7445600453913968691';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type Body = any; // eslint-disable-line
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: Body;
-}
-
-async function call(base: string, pathAndQuery: string, o: { method?: string; body?: unknown; token?: string | null } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const token = o.token === undefined ? TOKEN : o.token;
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  const init: RequestInit = { method: o.method ?? (o.body !== undefined ? 'POST' : 'GET'), headers };
-  if (o.body !== undefined) init.body = JSON.stringify(o.body);
-  const res = await fetch(base + pathAndQuery, init);
-  const text = await res.text();
-  let body: Body;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}
 
 /** A /v3/chat body; `stream` only when given (Studio streams when it is missing). */
 function chatBody(extra: Record<string, unknown> = {}): Record<string, unknown> {

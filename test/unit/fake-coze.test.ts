@@ -10,47 +10,14 @@ import path from 'node:path';
 import { FakeCozeServer, type ChatJson, type MessageJson, type RecordedRequest } from '../fake-coze';
 import { formatEvent, SseWriter } from '../fake-coze/sse';
 import { Timers } from '../fake-coze/util';
+import { call, type Reply, type CallOptions } from './fakeHttp';
 
 const TOKEN = 'pat_test_token';
 const BOT = '7445600453913968691';
 const ID19 = /^\d{19}$/;
 
 // Replies are free-form JSON; the assertions check their shape.
-type Body = any; // eslint-disable-line
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: Body;
-}
-
-interface CallOptions {
-  method?: string;
-  body?: unknown;
-  raw?: string;
-  token?: string | null;
-  signal?: AbortSignal;
-}
-
-async function call(base: string, pathAndQuery: string, o: CallOptions = {}): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const token = o.token === undefined ? TOKEN : o.token;
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  const init: RequestInit = { method: o.method ?? (o.body !== undefined || o.raw !== undefined ? 'POST' : 'GET'), headers };
-  if (o.raw !== undefined) init.body = o.raw;
-  else if (o.body !== undefined) init.body = JSON.stringify(o.body);
-  if (o.signal) init.signal = o.signal;
-  const res = await fetch(base + pathAndQuery, init);
-  const text = await res.text();
-  let body: Body;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}
 
 function chatBody(question: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
