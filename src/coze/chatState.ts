@@ -109,6 +109,7 @@ export class ChatState {
   answer(): CozeAnswer {
     const a: CozeAnswer = {
       text: this.answers.text,
+      reasoning: '',
       answers: this.answers.answers,
       followUps: [...this.answers.followUps],
       conversationId: this.conversationId ?? '',
@@ -149,7 +150,7 @@ export function reportProgress(ctx: FlowContext): void {
   const cb = ctx.onProgress;
   if (!cb) return;
   const s = ctx.state;
-  const p: AskProgress = { status: s.status ?? 'created', elapsedMs: ctx.scope.elapsedMs(), text: s.answers.text };
+  const p: AskProgress = { status: s.status ?? 'created', elapsedMs: ctx.scope.elapsedMs(), text: s.answers.text, reasoning: '' };
   if (s.conversationId) p.conversationId = s.conversationId;
   if (s.chatId) p.chatId = s.chatId;
   try {

@@ -11,7 +11,18 @@ import { askByPolling } from './pollFlow';
 import { askByStreaming } from './streamFlow';
 import { AskScope } from './timing';
 import { Transport, type TransportConfig } from './transport';
-import type { AskOptions, CozeAnswer, CozeClientOptions, CozeInvalidOption } from './types';
+import type {
+  AskOptions,
+  CozeAnswer,
+  CozeBot,
+  CozeClientOptions,
+  CozeInvalidOption,
+  CozeUploadedFile,
+  CozeWorkspace,
+  UploadOptions,
+  WorkflowRunOptions,
+  WorkflowRunResult,
+} from './types';
 
 const DEFAULTS = {
   minIntervalMs: 500,
@@ -109,6 +120,42 @@ export class CozeClient {
     const p = this.runCancel(conversationId, chatId, signal);
     this.track(p);
     return p;
+  }
+
+  // PENDING(helper A): bots, workspaces and files (docs/coze-api.md#beyond-chat). Replace these bodies.
+  /** GET /v1/workspaces, every page. */
+  listWorkspaces(_opts: { signal?: AbortSignal } = {}): Promise<CozeWorkspace[]> {
+    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  }
+
+  /** GET /v1/bots?workspace_id=…: the bots published to the API channel, every page. */
+  listBots(_opts: { workspaceId: string; signal?: AbortSignal }): Promise<CozeBot[]> {
+    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  }
+
+  /** GET /v1/bots/:id. */
+  getBot(_botId: string, _opts: { signal?: AbortSignal } = {}): Promise<CozeBot> {
+    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  }
+
+  /** POST /v1/files/upload (multipart, field `file`). */
+  uploadFile(_file: { name: string; data: Uint8Array }, _opts: UploadOptions = {}): Promise<CozeUploadedFile> {
+    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  }
+
+  // PENDING(helper B): workflows (docs/coze-api.md#beyond-chat). Replace these bodies.
+  /** POST /v1/workflow/stream_run: resolves when the stream ends (done, or interrupted waiting for the user). */
+  runWorkflow(_workflowId: string, _opts: WorkflowRunOptions = {}): Promise<WorkflowRunResult> {
+    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  }
+
+  /** POST /v1/workflow/stream_resume: answers an interrupt and reads the rest of the run. */
+  resumeWorkflow(
+    _workflowId: string,
+    _resume: { eventId: string; resumeData: string; interruptType: number },
+    _opts: Omit<WorkflowRunOptions, 'parameters'> = {},
+  ): Promise<WorkflowRunResult> {
+    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
   }
 
   /** Closes the connection pool. Questions still running reject with kind 'canceled'. */

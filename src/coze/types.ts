@@ -131,6 +131,28 @@ export interface AskOptions {
    *   then ask. A chat the client does not know is waited for as with 'wait'.
    */
   ifConversationBusy?: 'wait' | 'cancel';
+  /**
+   * Files uploaded with `uploadFile`, sent with the question as one user message of content_type
+   * 'object_string' whose content is the JSON string of [{type:'text',text:question}, …{type, file_id}]
+   * (docs/coze-api.md#attachments). Absent or empty: the ordinary text message, unchanged.
+   */
+  attachments?: readonly CozeAttachment[];
+  /**
+   * Talk to this chatflow (POST /v1/workflows/chat, digits only) instead of a bot: the same events, answer and
+   * conversation as a bot's chat. `botId` is then sent only when given explicitly (a chatflow of a bot), and
+   * `appId` for a chatflow of an app.
+   */
+  workflowId?: string;
+  /** With `workflowId`: the app the chatflow belongs to. */
+  appId?: string;
+  /** With `workflowId`: the chatflow's input parameters (its start node's variables). */
+  parameters?: Record<string, unknown>;
+}
+
+/** A file uploaded to Coze, as sent with a question. */
+export interface CozeAttachment {
+  type: 'file' | 'image';
+  fileId: string;
 }
 
 export interface AskProgress {
@@ -138,6 +160,8 @@ export interface AskProgress {
   elapsedMs: number;
   /** The answer so far (answers joined by a blank line). */
   text: string;
+  /** A deep-thinking model's reasoning so far (`reasoning_content`); '' when it gave none. Never part of `text`. */
+  reasoning: string;
   conversationId?: string;
   chatId?: string;
 }
@@ -151,11 +175,79 @@ export interface CozeUsage {
 export interface CozeAnswer {
   /** The answers joined by a blank line. */
   text: string;
+  /** A deep-thinking model's reasoning (`reasoning_content`), '' when it gave none. Never part of `text`. */
+  reasoning: string;
   answers: string[];
   followUps: string[];
   conversationId: string;
   chatId: string;
   usage?: CozeUsage;
+}
+
+/** A workspace (space) the token can see: GET /v1/workspaces. */
+export interface CozeWorkspace {
+  id: string;
+  name: string;
+}
+
+/** A bot, as listed (GET /v1/bots) or looked up (GET /v1/bots/:id). */
+export interface CozeBot {
+  id: string;
+  name: string;
+  /** '' when the bot has none. */
+  description: string;
+  /** https URL of its icon, when it has one. Never loaded remotely in a webview. */
+  iconUrl?: string;
+}
+
+/** POST /v1/files/upload's answer. */
+export interface CozeUploadedFile {
+  id: string;
+  name: string;
+  bytes: number;
+}
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+  /** Bytes handed to the connection so far, of `totalBytes` (the multipart body). For a progress bar. */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
+
+/** Options of runWorkflow / resumeWorkflow (POST /v1/workflow/stream_run, /v1/workflow/stream_resume). */
+export interface WorkflowRunOptions {
+  /** The workflow's input parameters (its start node's variables). */
+  parameters?: Record<string, unknown>;
+  /** A workflow that uses a bot's resources runs with that bot. */
+  botId?: string;
+  appId?: string;
+  signal?: AbortSignal;
+  /** Called for every Message event, in order, as it arrives. */
+  onMessage?: (message: WorkflowMessage) => void;
+}
+
+/** One `Message` event of a workflow's stream. */
+export interface WorkflowMessage {
+  content: string;
+  /** The node that produced it (e.g. "End"), when Coze names it. */
+  nodeTitle?: string;
+  nodeSeqId?: string;
+  /** The node has finished its output with this message. */
+  nodeIsFinish?: boolean;
+}
+
+/** How a workflow's stream ended: `done`, or waiting for the user at a Question/Input node. */
+export type WorkflowRunResult =
+  | { status: 'done'; messages: WorkflowMessage[]; executeId?: string; debugUrl?: string }
+  | { status: 'interrupted'; messages: WorkflowMessage[]; executeId?: string; debugUrl?: string; interrupt: WorkflowInterrupt };
+
+/** An `Interrupt` event: what resumeWorkflow needs, and what to show the user. */
+export interface WorkflowInterrupt {
+  eventId: string;
+  /** interrupt_data.type, sent back as interrupt_type. */
+  type: number;
+  /** What the node asks (interrupt_data.data, as text), when it says. */
+  prompt?: string;
+  nodeTitle?: string;
 }
 
 /**
