@@ -212,5 +212,5 @@ const STRING_KEYS = [
   'inputPlaceholder', 'inputLabel', 'send', 'stop', 'retry', 'copyAnswer', 'copyCode', 'insertCode', 'copied', 'inserted', 'you', 'bot',
   'botLabel', 'tokens', 'seconds', 'waiting', 'answering', 'answered', 'stopped', 'interrupted', 'failed', 'followUps', 'newChat',
   'history', 'historyEmpty', 'backToChat', 'rename', 'renameLabel', 'delete', 'save', 'cancel', 'emptyTitle', 'emptyHint', 'trimmed',
-  'turns', 'untitled', 'code', 'logId',
+  'turns', 'untitled', 'code', 'logId', 'thinking', 'thoughtFor', 'thoughts',
 ];

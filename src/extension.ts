@@ -3,17 +3,25 @@ import * as vscode from 'vscode';
 import { AnswerSurface } from './answerPanel/answerSurface';
 import { answerViewStrings } from './answerPanel/viewStrings';
 import { AskPipeline } from './ask/askPipeline';
+import { BotCatalog } from './bots/botCatalog';
+import { BotNames } from './bots/botNames';
+import { BotPicker } from './bots/botPicker';
+import { BotStatusBar } from './bots/botStatusBar';
+import { registerAttachmentCommands } from './chat/attachmentCommands';
 import { registerChatCommands } from './chat/chatCommands';
 import { ChatService } from './chat/chatService';
 import { chatViewStrings } from './chat/chatStrings';
 import { ChatStore } from './chat/chatStore';
 import { ChatViewProvider } from './chat/chatView';
+import { PendingAttachments } from './chat/pendingAttachments';
 import { ClientProvider } from './clientProvider';
 import { registerKeyCommands } from './keyCommands';
 import { KeyStore } from './keyStore';
 import { Log } from './log';
 import { Notifier } from './notifier';
 import { createTestingApi, TestRecorder, type AskCozeTestingApi } from './testingApi';
+import { Prompter } from './workflow/prompter';
+import { WorkflowRunner } from './workflow/workflowRunner';
 
 // Wiring only: build the services once, register commands and views, hand everything to the context.
 // Every surface asks through the one AskPipeline (docs/architecture.md).
@@ -29,15 +37,43 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
   const keys = new KeyStore(context.secrets);
   const clients = new ClientProvider(log);
   const notifier = new Notifier(recorder?.onShown);
-  const pipeline = new AskPipeline({ keys, clients, notifier, log, userId: installationUserId(context) });
+  const userId = installationUserId(context);
+  const pipeline = new AskPipeline({ keys, clients, notifier, log, userId });
+  // Bot names everywhere (src/bots/): quiet lookups of askCoze.botId's name, except under the in-host tests.
+  const botCatalog = new BotCatalog({ keys, clients, log, userId });
+  const botNames = new BotNames(context.globalState, botCatalog, log, { backgroundLookups: !recorder });
   const chatStore = new ChatStore(vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath, { onWarning: (w) => log.warn(w) });
-  const chat = new ChatService({ pipeline, log, store: chatStore, workspaceState: context.workspaceState, globalState: context.globalState });
+  const attachments = new PendingAttachments(notifier, log);
+  const chat = new ChatService({ pipeline, log, store: chatStore, workspaceState: context.workspaceState, globalState: context.globalState, attachments, botNames });
   const chatView = new ChatViewProvider(context.extensionUri, chat, chatViewStrings, notifier, log);
-  const answers = new AnswerSurface(pipeline, context.extensionUri, answerViewStrings, log, async (state) => {
-    // "Continue in chat" in an answer panel: its question, answer and Coze conversation move to the chat.
-    await chat.adopt(state);
-    await chatView.focusInput();
+  const answers = new AnswerSurface(
+    pipeline,
+    context.extensionUri,
+    answerViewStrings,
+    log,
+    async (state) => {
+      // "Continue in chat" in an answer panel: its question, answer and Coze conversation move to the chat.
+      await chat.adopt(state);
+      await chatView.focusInput();
+    },
+    (botId, stored) => botNames.resolve(botId, stored),
+  );
+  const botStatus = new BotStatusBar(botNames);
+  const botPicker = new BotPicker({
+    catalog: botCatalog,
+    names: botNames,
+    pipeline,
+    notifier,
+    log,
+    globalState: context.globalState,
+    observe: recorder?.onQuickInput,
+    // The open chat follows the pick, unless it is answering (it then keeps its bot; the next chat gets the new one).
+    onPicked: async (botId) => {
+      if (chat.viewState().busy) chat.preferBot(botId);
+      else await chat.selectBot(botId);
+    },
   });
+  const workflows = new WorkflowRunner({ pipeline, answers, prompter: new Prompter(recorder?.onQuickInput), globalState: context.globalState, log });
 
   context.subscriptions.push(
     log,
@@ -45,21 +81,40 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     clients,
     answers,
     chatView,
+    attachments,
     // Saves an answer still arriving as interrupted, synchronously, when VS Code shuts the extension down.
     chat,
     keys.onDidChange(() => clients.reset()),
+    botNames,
+    botStatus,
+    botNames.onDidChange(() => answers.panels.refreshBotNames()),
+    // A key set after start: the bot's name can be looked up now.
+    keys.onDidChange(() => void botNames.lookUpDefaultBot()),
+    vscode.commands.registerCommand('askCoze.selectBot', () => botPicker.run()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('askCoze') || e.affectsConfiguration('http')) clients.reset();
     }),
     vscode.commands.registerCommand('askCoze.ask', (arg?: unknown) => answers.askFromEditor(arg)),
     vscode.commands.registerCommand('askCoze.stop', () => answers.stopAll()),
     vscode.commands.registerCommand('askCoze.showLog', () => log.show()),
+    workflows,
+    vscode.commands.registerCommand('askCoze.runWorkflow', (arg?: unknown) => workflows.runFromCommand(arg)),
     ...registerKeyCommands(keys, notifier, log),
     ...registerChatCommands(chat, chatView),
+    ...registerAttachmentCommands(attachments, chatView),
   );
 
+  void botNames.lookUpDefaultBot();
   return recorder
-    ? { testing: createTestingApi({ keys, panels: answers.panels, recorder, chat: { service: chat, view: chatView, store: chatStore } }) }
+    ? {
+        testing: createTestingApi({
+          keys,
+          panels: answers.panels,
+          recorder,
+          chat: { service: chat, view: chatView, store: chatStore },
+          bots: { names: botNames, status: botStatus },
+        }),
+      }
     : {};
 }
 

@@ -10,11 +10,13 @@ export interface ShownMessage {
 }
 
 export class Notifier {
-  constructor(private readonly observe?: (shown: ShownMessage) => void) {}
+  /** Under the in-host tests `observe` may answer with a button label in the user's place (src/testingApi.ts). */
+  constructor(private readonly observe?: (shown: ShownMessage) => string | undefined | void) {}
 
   /** Shows the message and resolves with the chosen action label (undefined when dismissed). */
   show(severity: ShownMessage['severity'], message: string, actions: string[] = []): Thenable<string | undefined> {
-    this.observe?.({ severity, message, actions });
+    const answered = this.observe?.({ severity, message, actions });
+    if (typeof answered === 'string') return Promise.resolve(answered);
     switch (severity) {
       case 'error':
         return vscode.window.showErrorMessage(message, ...actions);

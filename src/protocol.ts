@@ -20,11 +20,34 @@ const MAX_QUESTION = 100_000;
 export const MAX_CHAT_TITLE = 200;
 /** Follow-up suggestions kept from saved data: a handful is useful, an unbounded list only costs memory. */
 export const MAX_FOLLOW_UPS = 10;
+/**
+ * A model's reasoning is kept (history, saved panel state) up to this many characters. It is secondary to the
+ * answer and can be long: a conversation file is capped (src/chat/chatStore.ts drops its oldest turns to fit),
+ * and an unbounded reasoning would push earlier answers out. 50,000 characters hold nearly any reasoning whole.
+ */
+export const MAX_REASONING = 50_000;
+/** Files that may go with one chat question (src/chat/attachments.ts): enough for a task, few enough to check. */
+export const MAX_ATTACHMENTS = 10;
+/** The longest attachment name kept; longer names are cut, keeping the extension. */
+export const MAX_ATTACHMENT_NAME = 255;
+/**
+ * Bytes a webview may hand over for one pasted or dropped file. Larger files are attached with the attach button,
+ * which reads them from disk when they are uploaded instead of holding them in memory.
+ */
+export const MAX_ATTACHMENT_DATA_BYTES = 20 * 1024 * 1024;
 
 /** Local ids of conversations and turns (they name files: see src/ids.ts). */
 export const LocalIdSchema = v.pipe(v.string(), v.regex(LOCAL_ID_PATTERN));
 /** Coze's own ids (a bot, a conversation): digit strings. */
 export const CozeIdSchema = v.pipe(v.string(), v.regex(COZE_ID_PATTERN));
+
+/**
+ * The chat names a chatflow (an askCoze.bots entry with a workflowId) by this prefix and its workflow id, so
+ * that its key never collides with a bot id (src/chat/chatModel.ts).
+ */
+export const CHATFLOW_KEY_PREFIX = 'chatflow:';
+/** What the chat's bot switch sends: a bot id, or a chatflow's key. */
+export const ChatBotKeySchema = v.pipe(v.string(), v.regex(new RegExp(`^(?:${CHATFLOW_KEY_PREFIX})?${COZE_ID_PATTERN.source.slice(1, -1)}$`)));
 
 /** JSON has no NaN, but 1e999 parses to Infinity: neither is a count or a duration. */
 export const FiniteNumberSchema = v.pipe(v.number(), v.finite());
@@ -49,6 +72,17 @@ export function lenientObject<const TEntries extends v.ObjectEntries>(entries: T
 function withoutUndefined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
+
+/**
+ * `reasoning` within MAX_REASONING: the start of a longer one, marked as cut. A reasoning that grows keeps
+ * extending its bounded form (the views stream it by offsets, which needs that).
+ */
+export function boundReasoning(reasoning: string): string {
+  return reasoning.length > MAX_REASONING ? `${reasoning.slice(0, MAX_REASONING)}\n\n…` : reasoning;
+}
+
+/** A model's reasoning as read back: bounded (cut, not dropped, when longer); no field when empty. */
+export const ReasoningSchema = v.pipe(v.string(), v.nonEmpty(), v.transform(boundReasoning));
 
 /** Follow-up suggestions as read back: the strings among them, at most MAX_FOLLOW_UPS; [] when not a list. */
 export const FollowUpsSchema = v.fallback(
@@ -96,6 +130,35 @@ export const ANSWER_PHASES = ['waiting', 'streaming', 'done', 'failed', 'cancele
  * so that the panel comes back after a window reload. Read back through this schema: question and text are
  * required, a malformed optional field is dropped, an unknown phase reads as 'done'.
  */
+const MAX_NODE_TITLE = 200;
+const MAX_NODES = 1000;
+
+/**
+ * What a workflow run adds to the answer panel. `nodes` says where in the state's `text` each node's output
+ * starts, so that the panel draws the node titles itself, as headings apart from the (untrusted) Markdown.
+ * Offsets that do not rise are dropped as a whole when read back.
+ */
+function WorkflowRunViewSchema() {
+  return lenientObject({
+    id: CozeIdSchema,
+    name: v.pipe(v.string(), v.maxLength(MAX_NODE_TITLE)),
+    nodes: v.fallback(
+      v.pipe(
+        v.array(v.object({ title: v.pipe(v.string(), v.maxLength(MAX_NODE_TITLE)), start: v.pipe(v.number(), v.integer(), v.minValue(0)) })),
+        v.maxLength(MAX_NODES),
+        v.check((nodes) => nodes.every((n, i) => i === 0 || n.start >= nodes[i - 1]!.start)),
+      ),
+      () => [],
+    ),
+    /** Coze's page of this run ("Open run in Coze"). */
+    debugUrl: optionalField(v.pipe(v.string(), v.maxLength(MAX_LINK), v.check(isAllowedExternalLink))),
+    /** The run waits at this node for the user's answer (the node's prompt is in the text). */
+    waitingAt: optionalField(v.pipe(v.string(), v.maxLength(MAX_NODE_TITLE))),
+    /** The user gave no answer at this node: the run stopped there. */
+    stoppedAt: optionalField(v.pipe(v.string(), v.maxLength(MAX_NODE_TITLE))),
+  });
+}
+
 export const AnswerViewStateSchema = lenientObject({
   question: v.string(),
   /** The answer so far, Markdown. */
@@ -113,11 +176,20 @@ export const AnswerViewStateSchema = lenientObject({
   followUps: FollowUpsSchema,
   usage: optionalField(UsageSchema),
   botId: v.fallback(v.string(), ''),
+  /** The bot's name as shown (src/bots/botNames.ts); the panel never shows a bare id when it has this. */
+  botName: optionalField(v.pipe(v.string(), v.maxLength(200))),
   /** The Coze conversation this answer belongs to, so that follow-ups continue it. */
   conversationId: optionalField(CozeIdSchema),
   elapsedMs: optionalField(FiniteNumberSchema),
+  /** A deep-thinking model's reasoning (Markdown, untrusted), shown apart from the answer; never part of `text`. */
+  reasoning: optionalField(ReasoningSchema),
+  /** How long the model thought before its answer began ("Thought for 4 s"); absent when not known. */
+  reasoningMs: optionalField(FiniteNumberSchema),
+  /** A workflow run (Coze: Run Workflow) rather than a question: `question` then holds its parameters. */
+  workflow: optionalField(WorkflowRunViewSchema()),
 });
 export type AnswerViewState = v.InferOutput<typeof AnswerViewStateSchema>;
+export type WorkflowRunView = NonNullable<AnswerViewState['workflow']>;
 
 /**
  * The state an answer panel saved, for restoring it after a window reload; undefined when it is not one (the
@@ -130,7 +202,15 @@ export function restoreAnswerViewState(saved: unknown): AnswerViewState | undefi
   if (!result.success) return undefined;
   const { statusText: _notRestored, ...state } = result.output;
   const interrupted = state.phase === 'waiting' || state.phase === 'streaming';
-  return { ...state, phase: interrupted ? 'canceled' : state.phase };
+  const workflow = state.workflow && restoredWorkflow(state.workflow, state.text.length);
+  return { ...state, phase: interrupted ? 'canceled' : state.phase, ...(workflow ? { workflow } : {}) };
+}
+
+/** A workflow restored after a reload waits for nobody: where it waited is where it stopped. */
+function restoredWorkflow(workflow: WorkflowRunView, textLength: number): WorkflowRunView {
+  const { waitingAt, ...rest } = workflow;
+  const nodes = rest.nodes.every((n) => n.start <= textLength) ? rest.nodes : [];
+  return waitingAt !== undefined ? { ...rest, nodes, stoppedAt: waitingAt } : { ...rest, nodes };
 }
 
 /** Localized strings the webview needs; the host translates them (webviews have no vscode.l10n). */
@@ -151,6 +231,21 @@ export interface AnswerViewStrings {
   showMore: string;
   showLess: string;
   continueInChat: string;
+  /** The label of the question box when the panel shows a workflow run. */
+  parameters: string;
+  /** "Workflow {0}" on the meta line. */
+  workflow: string;
+  openRun: string;
+  /** "Stopped at “{0}”…" */
+  stoppedAt: string;
+  /** "“{0}” is waiting for your answer." */
+  waitingAt: string;
+  /** The Thinking block's summary while the model reasons ("Thinking…"). */
+  thinking: string;
+  /** …once it has, when the time is known: "Thought for {0} s". */
+  thoughtFor: string;
+  /** …once it has, when the time is not known. */
+  thoughts: string;
 }
 
 export type HostToAnswerView = { type: 'state'; state: AnswerViewState };
@@ -210,6 +305,28 @@ export interface ChatTurnView {
   usage?: Usage;
   elapsedMs?: number;
   error?: { message: string; code?: number; logId?: string; actions: Array<{ action: ChatFixAction; label: string }> };
+  /** A deep-thinking model's reasoning so far (Markdown, untrusted), shown apart from the answer; absent when none. */
+  reasoning?: string;
+  /** How long the model thought before its answer began; absent while thinking or when not known. */
+  reasoningMs?: number;
+  /** Files sent with the question (names and sizes only). */
+  attachments?: AttachmentView[];
+}
+
+/** Coze's two kinds of attachment: an image item or a file item. */
+export type AttachmentKind = 'file' | 'image';
+
+/** A file shown as a chip: `size` is the host's "120 KB". */
+export interface AttachmentView {
+  name: string;
+  bytes: number;
+  size: string;
+  kind: AttachmentKind;
+}
+
+/** A file attached in the composer, not sent yet; `id` removes it. */
+export interface PendingAttachmentView extends AttachmentView {
+  id: string;
 }
 
 export interface ChatSummaryView {
@@ -225,6 +342,8 @@ export interface ChatSummaryView {
 export interface ChatBotView {
   id: string;
   name: string;
+  /** A chatflow (its id is then a chatflow key, CHATFLOW_KEY_PREFIX); absent: a bot. */
+  kind?: 'bot' | 'chatflow';
 }
 
 /** Everything the chat view shows; sent whole on structural changes, streamed text goes by 'progress'. */
@@ -240,6 +359,8 @@ export interface ChatViewState {
   history: ChatSummaryView[];
   /** Older turns were dropped from the saved copy by the size cap. */
   trimmedTurns: number;
+  /** Files attached in the composer for the next question; the host keeps them while the view is hidden. */
+  attachments: PendingAttachmentView[];
 }
 
 /** Localized strings of the chat view (the host translates them; webviews have no vscode.l10n). */
@@ -282,12 +403,41 @@ export interface ChatViewStrings {
   untitled: string;
   code: string;
   logId: string;
+  /** The Thinking block's summary while the model reasons ("Thinking…"). */
+  thinking: string;
+  /** …once it has, when the time is known: "Thought for {0} s". */
+  thoughtFor: string;
+  /** …once it has, when the time is not known. */
+  thoughts: string;
+  /** The composer's attach button: its label, and its tooltip. */
+  attach: string;
+  attachHint: string;
+  /** The list of attachment chips in the composer. */
+  attachments: string;
+  /** A chip's remove button: "Remove {0}". */
+  removeAttachment: string;
+  /** The chips of files sent with a question, in the transcript. */
+  attachedFiles: string;
+  /** The header's button that runs Coze: Select Bot (its label and tooltip). */
+  selectBot: string;
 }
 
 export type HostToChatView =
   | { type: 'state'; state: ChatViewState }
   /** Streamed text of a turn: `append` goes after the first `offset` characters the view already has. */
-  | { type: 'progress'; turnId: string; offset: number; append: string; status: ChatTurnStatus; statusText?: string }
+  | {
+      type: 'progress';
+      turnId: string;
+      offset: number;
+      append: string;
+      status: ChatTurnStatus;
+      statusText?: string;
+      /** Streamed reasoning, the same way: `reasoningAppend` goes after the first `reasoningOffset` characters. */
+      reasoningOffset?: number;
+      reasoningAppend?: string;
+      /** Set once the answer has begun after the reasoning. */
+      reasoningMs?: number;
+    }
   /** Puts text into the input (Ask Coze in Chat), after any draft, and focuses it. */
   | { type: 'insertInput'; text: string }
   | { type: 'focusInput' }
@@ -297,18 +447,40 @@ export const ChatViewToHostSchema = v.pipe(
   WebviewMessageSchema,
   v.variant('type', [
     v.strictObject({ type: v.literal('ready') }),
-    v.strictObject({ type: v.literal('send'), text: typedText(MAX_QUESTION) }),
+    v.strictObject({
+      type: v.literal('send'),
+      text: typedText(MAX_QUESTION),
+      /** The attachment chips shown when Send was pressed: exactly these go with the question. */
+      attachmentIds: v.optional(v.pipe(v.array(LocalIdSchema), v.maxLength(MAX_ATTACHMENTS))),
+    }),
     v.strictObject({ type: v.literal('stop') }),
     v.strictObject({ type: v.literal('retry'), turnId: LocalIdSchema }),
     v.strictObject({ type: v.literal('newChat') }),
     v.strictObject({ type: v.literal('openConversation'), id: LocalIdSchema }),
     v.strictObject({ type: v.literal('renameConversation'), id: LocalIdSchema, title: typedText(MAX_CHAT_TITLE) }),
     v.strictObject({ type: v.literal('deleteConversation'), id: LocalIdSchema }),
-    v.strictObject({ type: v.literal('selectBot'), botId: CozeIdSchema }),
+    v.strictObject({ type: v.literal('selectBot'), botId: ChatBotKeySchema }),
+    /** The header's Select Bot button: the host runs Coze: Select Bot (the workspaces and bots on Coze). */
+    v.strictObject({ type: v.literal('openBotPicker') }),
     v.strictObject({ type: v.literal('fixAction'), action: ChatFixActionSchema }),
     v.strictObject({ type: v.literal('copy'), text: text(MAX_WEBVIEW_STRING) }),
     v.strictObject({ type: v.literal('insertCode'), code: text(MAX_WEBVIEW_STRING) }),
     v.strictObject({ type: v.literal('openLink'), href: text(MAX_LINK) }),
+    // Attachments (src/chat/pendingAttachments.ts). 'pick' lets the host ask (current file or files from disk).
+    v.strictObject({ type: v.literal('attach'), source: v.picklist(['pick', 'activeFile']) }),
+    /** A pasted or dropped file's bytes; the webview picks the id (its thumbnail is keyed by it). */
+    v.strictObject({
+      type: v.literal('attachData'),
+      id: LocalIdSchema,
+      name: text(MAX_LINK),
+      mime: text(200),
+      data: v.pipe(v.instance(Uint8Array), v.check((data) => data.byteLength <= MAX_ATTACHMENT_DATA_BYTES)),
+    }),
+    /** Files dragged from VS Code (the explorer, an editor tab): their URIs, read by the host. */
+    v.strictObject({ type: v.literal('attachUris'), uris: v.pipe(v.array(text(MAX_LINK)), v.nonEmpty(), v.maxLength(MAX_ATTACHMENTS)) }),
+    /** A pasted or dropped file the webview could not hand over, for the host to say why. */
+    v.strictObject({ type: v.literal('attachRefused'), name: text(MAX_LINK), bytes: v.pipe(FiniteNumberSchema, v.minValue(0)), reason: v.picklist(['tooLarge', 'unreadable']) }),
+    v.strictObject({ type: v.literal('removeAttachment'), id: LocalIdSchema }),
   ]),
 );
 export type ChatViewToHost = v.InferOutput<typeof ChatViewToHostSchema>;

@@ -1,9 +1,13 @@
-import type { AnswerPanelManager } from './answerPanel/answerPanel';
+import * as vscode from 'vscode';
+import { ANSWER_VIEW_TYPE, type AnswerPanelManager } from './answerPanel/answerPanel';
+import type { BotNames } from './bots/botNames';
+import type { BotStatusBar } from './bots/botStatusBar';
 import type { ChatService } from './chat/chatService';
 import type { ChatStore } from './chat/chatStore';
 import type { ChatViewProvider } from './chat/chatView';
 import type { KeyStore } from './keyStore';
 import type { ShownMessage } from './notifier';
+import type { ShownQuickInput } from './workflow/prompter';
 import type { AnswerViewState, ChatViewState } from './protocol';
 import { readSettings } from './settings';
 
@@ -16,9 +20,56 @@ export interface AskCozeTestingApi {
   latestPanel(): { title: string; state: AnswerViewState; html: string; visible: boolean } | undefined;
   /** Feeds a message to the latest answer panel as if its webview had sent it. */
   sendFromPanel(message: unknown): void;
+  /** Restores an answer panel from what its webview saved, the way VS Code does after a window reload. */
+  restorePanel(saved: unknown): Promise<void>;
   notifications(): readonly ShownMessage[];
   logLines(): readonly string[];
   chat: ChatTestingApi;
+  /** The picker or input box Ask Coze shows now (Run Workflow's), if any. */
+  quickInput(): QuickInputSnapshot | undefined;
+  /** Sets the value of the input box shown now, as typing would; accept it with workbench.action.acceptSelectedQuickOpenItem. */
+  setQuickInputValue(value: string): void;
+  /**
+   * Makes the first row of the picker shown now whose label contains `label` its active row, as the arrow keys
+   * would, and resolves once that has reached the workbench: workbench.action.acceptSelectedQuickOpenItem then
+   * picks it. Rejects when no row matches.
+   */
+  activateQuickPickItem(label: string): Promise<void>;
+  /**
+   * Answers the next notification whose message matches with its button `action`, in place of a click (buttons
+   * of a notification cannot be pressed through the API). The notification is still recorded.
+   */
+  answerNotification(match: RegExp, action: string): void;
+  bots: BotsTestingApi;
+}
+
+export interface BotsTestingApi {
+  /** The bot status bar item as shown. */
+  statusBar(): { text: string; tooltip: string; command: string | undefined; label: string | undefined };
+  /** The name Ask Coze shows for a bot now. */
+  name(botId: string): string;
+  /** Background lookups of askCoze.botId's name are off under the tests until turned on. */
+  setBackgroundLookups(on: boolean): Promise<void>;
+  /** Forgets the cached names and this session's lookups. */
+  forgetNames(): Promise<void>;
+}
+
+export interface QuickInputSnapshot {
+  /** Changes with every box shown. */
+  id: number;
+  kind: 'input' | 'pick';
+  title: string | undefined;
+  prompt?: string;
+  value: string;
+  validationMessage?: string;
+  /** A picker's item labels. */
+  items?: string[];
+  /** A picker's item descriptions, in the order of `items` ('' for none). */
+  descriptions?: string[];
+  placeholder?: string;
+  busy?: boolean;
+  /** An input box's validation message is a warning (Enter still accepts) rather than an error. */
+  validationWarning?: boolean;
 }
 
 export interface ChatTestingApi {
@@ -34,6 +85,8 @@ export interface ChatTestingApi {
   html(): string | undefined;
   /** Puts text into the chat input, as "Ask Coze in Chat" does. */
   insertInput(text: string): Promise<void>;
+  /** Questions given back to the chat input because they could not go out (an upload failed), oldest first. */
+  returnedInputs(): readonly string[];
 }
 
 /**
@@ -44,10 +97,20 @@ export class TestRecorder {
   private readonly shown: ShownMessage[] = [];
   private readonly lines: string[] = [];
 
-  readonly onShown = (message: ShownMessage): void => {
+  /** Answers a test scripted for notifications still to come (answerNotification). */
+  private readonly answers: Array<{ match: RegExp; action: string }> = [];
+
+  /** Records the message; returns the button a test chose for it, if one did (the Notifier then shows nothing). */
+  readonly onShown = (message: ShownMessage): string | undefined => {
     this.shown.push(message);
     if (this.shown.length > 50) this.shown.shift();
+    const index = this.answers.findIndex((a) => a.match.test(message.message) && message.actions.includes(a.action));
+    return index < 0 ? undefined : this.answers.splice(index, 1)[0]!.action;
   };
+
+  answerNext(match: RegExp, action: string): void {
+    this.answers.push({ match, action });
+  }
 
   readonly onLine = (line: string): void => {
     this.lines.push(line);
@@ -61,6 +124,17 @@ export class TestRecorder {
   logLines(): readonly string[] {
     return this.lines;
   }
+
+  private shownQuickInput: ShownQuickInput | undefined;
+
+  readonly onQuickInput = (shown: ShownQuickInput, open: boolean): void => {
+    if (open) this.shownQuickInput = shown;
+    else if (this.shownQuickInput?.id === shown.id) this.shownQuickInput = undefined;
+  };
+
+  quickInput(): ShownQuickInput | undefined {
+    return this.shownQuickInput;
+  }
 }
 
 interface ChatDeps {
@@ -69,7 +143,15 @@ interface ChatDeps {
   store: ChatStore;
 }
 
-export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelManager; recorder: TestRecorder; chat: ChatDeps }): AskCozeTestingApi {
+export function createTestingApi(deps: {
+  keys: KeyStore;
+  panels: AnswerPanelManager;
+  recorder: TestRecorder;
+  chat: ChatDeps;
+  bots: { names: BotNames; status: BotStatusBar };
+}): AskCozeTestingApi {
+  const returnedInputs: string[] = [];
+  deps.chat.service.onDidReturnInput((text) => returnedInputs.push(text));
   const baseUrl = () => {
     const url = readSettings().baseUrl;
     if (!url) throw new Error('askCoze.baseUrl is not usable');
@@ -83,8 +165,56 @@ export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelMana
       return panel && { title: panel.panel.title, state: panel.currentState, html: panel.panel.webview.html, visible: panel.panel.visible };
     },
     sendFromPanel: (message) => deps.panels.latest()?.receive(message),
+    restorePanel: (saved) => {
+      const panel = vscode.window.createWebviewPanel(ANSWER_VIEW_TYPE, 'Coze', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      return deps.panels.deserializeWebviewPanel(panel, saved as AnswerViewState);
+    },
     notifications: () => deps.recorder.notifications(),
     logLines: () => deps.recorder.logLines(),
+    quickInput: () => {
+      const shown = deps.recorder.quickInput();
+      if (!shown) return undefined;
+      const { box } = shown;
+      const base = { id: shown.id, title: box.title, value: box.value, placeholder: box.placeholder, busy: box.busy };
+      if (shown.kind === 'pick') {
+        return { ...base, kind: 'pick', items: shown.box.items.map((i) => i.label), descriptions: shown.box.items.map((i) => i.description ?? '') };
+      }
+      const message = shown.box.validationMessage;
+      return {
+        ...base,
+        kind: 'input',
+        prompt: shown.box.prompt,
+        validationMessage: typeof message === 'string' ? message : message?.message,
+        validationWarning: typeof message === 'object' && message.severity === vscode.InputBoxValidationSeverity.Warning,
+      };
+    },
+    activateQuickPickItem: async (label) => {
+      const shown = deps.recorder.quickInput();
+      if (shown?.kind !== 'pick') throw new Error('no picker is shown');
+      const item = shown.box.items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && i.label.includes(label));
+      if (!item) throw new Error(`no row "${label}" in the picker (${shown.box.items.map((i) => i.label).join(' | ')})`);
+      shown.box.activeItems = [item];
+      // The extension host sends a box's changes to the workbench on its next turn (a zero timeout); a command
+      // run before that would act on the old rows. One later timeout orders the accept after the change.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    },
+    answerNotification: (match, action) => deps.recorder.answerNext(match, action),
+    bots: {
+      statusBar: () => {
+        const { item } = deps.bots.status;
+        const command = typeof item.command === 'string' ? item.command : item.command?.command;
+        const tooltip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
+        return { text: item.text, tooltip, command, label: item.accessibilityInformation?.label };
+      },
+      name: (botId) => deps.bots.names.resolve(botId),
+      setBackgroundLookups: (on) => deps.bots.names.setBackgroundLookups(on),
+      forgetNames: () => deps.bots.names.forget(),
+    },
+    setQuickInputValue: (value) => {
+      const shown = deps.recorder.quickInput();
+      if (shown?.kind !== 'input') throw new Error('no input box is shown');
+      shown.box.value = value;
+    },
     chat: {
       send: (message) => deps.chat.view.receive(message),
       state: () => deps.chat.service.viewState(),
@@ -98,6 +228,7 @@ export function createTestingApi(deps: { keys: KeyStore; panels: AnswerPanelMana
       storeDir: () => deps.chat.store.dir,
       html: () => deps.chat.view.html,
       insertInput: (text) => deps.chat.view.insertInput(text),
+      returnedInputs: () => returnedInputs,
     },
   };
 }

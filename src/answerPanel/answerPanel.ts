@@ -21,6 +21,8 @@ export interface AnswerPanelHandlers {
   retry(panel: AnswerPanel): void;
   /** "Continue in chat": the panel's question, answer and conversation move to the chat view. */
   continueInChat(panel: AnswerPanel): void;
+  /** The bot's name to show (src/bots/botNames.ts); `stored` is the one the state has. */
+  botName?(botId: string, stored?: string): string;
 }
 
 export class AnswerPanel extends Disposable {
@@ -40,10 +42,11 @@ export class AnswerPanel extends Disposable {
     initial: AnswerViewState,
   ) {
     super();
-    this.state = initial;
+    this.state = this.named(initial);
     panel.webview.options = webviewOptions(extensionUri);
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'coze.svg');
-    panel.title = AnswerPanel.titleFor(initial.question);
+    // A workflow run's question is its parameters: the workflow's name says more.
+    panel.title = AnswerPanel.titleFor(initial.workflow?.name ?? initial.question);
     panel.webview.html = this.renderHtml();
     this.register(panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
     this.register(panel.onDidDispose(() => this.dispose()));
@@ -64,13 +67,19 @@ export class AnswerPanel extends Disposable {
 
   update(state: AnswerViewState): void {
     if (this.isDisposed) return;
-    this.state = state;
+    this.state = this.named(state);
     const final = state.phase !== 'waiting' && state.phase !== 'streaming';
     if (final) {
       this.flush();
       return;
     }
     this.timer ??= setTimeout(() => this.flush(), UPDATE_INTERVAL_MS);
+  }
+
+  /** The state with its bot's name as known now: the panel shows the name, never a bare id. */
+  private named(state: AnswerViewState): AnswerViewState {
+    const name = state.botId ? this.handlers.botName?.(state.botId, state.botName) : undefined;
+    return name && name !== state.botName ? { ...state, botName: name } : state;
   }
 
   reveal(): void {
@@ -156,7 +165,7 @@ export class AnswerPanelManager extends Disposable implements vscode.WebviewPane
   open(initial: AnswerViewState): AnswerPanel {
     const panel = vscode.window.createWebviewPanel(
       ANSWER_VIEW_TYPE,
-      AnswerPanel.titleFor(initial.question),
+      AnswerPanel.titleFor(initial.workflow?.name ?? initial.question),
       // New answers join the column of the previous ones instead of splitting the editor again and again.
       { viewColumn: this.latest()?.panel.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: true },
       { enableFindWidget: true, retainContextWhenHidden: false },
@@ -172,6 +181,11 @@ export class AnswerPanelManager extends Disposable implements vscode.WebviewPane
       return;
     }
     this.track(new AnswerPanel(panel, this.extensionUri, this.strings(), this.handlers, this.log, state));
+  }
+
+  /** Shows the bots' names as known now in every panel (a name became known, askCoze.bots changed). */
+  refreshBotNames(): void {
+    for (const panel of this.panels) panel.update(panel.currentState);
   }
 
   /** The most recently opened panel that is still open (for tests and "Continue in chat"). */

@@ -4,7 +4,7 @@ import { progressTail } from '../ask/progressText';
 import { parseAskArgs } from '../commandArgs';
 import { Disposable } from '../dispose';
 import type { Log } from '../log';
-import type { AnswerViewState, AnswerViewStrings } from '../protocol';
+import { boundReasoning, type AnswerViewState, type AnswerViewStrings } from '../protocol';
 import type { ResponseMode } from '../settings';
 import { AnswerPanelManager, type AnswerPanel } from './answerPanel';
 
@@ -22,7 +22,7 @@ export interface AskRequest {
 
 /** What the askCoze.ask command resolves with (tests and other callers read it). */
 export type AskOutcome =
-  | { status: 'answered'; text: string; followUps: string[]; conversationId: string; chatId: string }
+  | { status: 'answered'; text: string; followUps: string[]; conversationId: string; chatId: string; reasoning: string }
   | { status: 'canceled'; partialText: string }
   | { status: 'failed'; kind: string; code?: number; logId?: string; message: string; partialText: string }
   | { status: 'no-key' }
@@ -37,11 +37,15 @@ interface PanelRun {
   /** Sets the progress notification's message. */
   report: (message: string) => void;
   lastMessage: string;
+  /** The reasoning so far and how long it took, kept for an answer that ends without one of its own. */
+  reasoning: Pick<AnswerViewState, 'reasoning' | 'reasoningMs'>;
 }
 
 export class AnswerSurface extends Disposable {
   private readonly running = new Set<AbortController>();
   readonly panels: AnswerPanelManager;
+  /** Retry in a workflow run's panel runs the workflow again (src/workflow/workflowRunner.ts sets it). */
+  workflowRetry: ((panel: AnswerPanel) => void) | undefined;
 
   constructor(
     private readonly pipeline: AskPipeline,
@@ -50,14 +54,21 @@ export class AnswerSurface extends Disposable {
     log: Log,
     /** "Continue in chat": the panel's question, answer and Coze conversation move to the chat. */
     continueInChat: (state: AnswerViewState) => Promise<void>,
+    /** The bot's name a panel shows (src/bots/botNames.ts). */
+    botName?: (botId: string, stored?: string) => string,
   ) {
     super();
     this.panels = this.register(
       new AnswerPanelManager(extensionUri, strings, log, {
         // A follow-up continues the conversation of the answer it was offered under.
         askFollowUp: (panel, question) => void this.ask({ question, conversationId: panel.currentState.conversationId }),
-        retry: (panel) => void this.ask({ question: panel.currentState.question, conversationId: panel.currentState.conversationId, panel }),
-        continueInChat: (panel) => void continueInChat(panel.currentState),
+        retry: (panel) =>
+          panel.currentState.workflow
+            ? this.workflowRetry?.(panel)
+            : void this.ask({ question: panel.currentState.question, conversationId: panel.currentState.conversationId, panel }),
+        // A workflow run is no conversation to go on with.
+        continueInChat: (panel) => void (panel.currentState.workflow ? undefined : continueInChat(panel.currentState)),
+        botName,
       }),
     );
     this.register({ dispose: () => this.stopAll() });
@@ -120,7 +131,7 @@ export class AnswerSurface extends Disposable {
           const panel = request.panel && !request.panel.isDisposed ? request.panel : this.panels.open(base);
           panel.update(base);
           panel.reveal();
-          view = { panel, base, report: showProgress(controller, done), lastMessage: '' };
+          view = { panel, base, report: showProgress(controller, done), lastMessage: '', reasoning: {} };
         },
         onProgress: (update) => view && this.progress(view, update),
       });
@@ -138,8 +149,11 @@ export class AnswerSurface extends Disposable {
       view.lastMessage = message;
       view.report(message);
     }
+    // Never part of the text: the panel shows it in its own Thinking block.
+    view.reasoning = { reasoning: update.reasoning ? boundReasoning(update.reasoning) : undefined, reasoningMs: update.reasoningMs };
     view.panel.update({
       ...view.base,
+      ...view.reasoning,
       text: update.text,
       phase: update.text ? 'streaming' : 'waiting',
       statusText: update.statusText,
@@ -153,6 +167,8 @@ export class AnswerSurface extends Disposable {
       const { answer } = result;
       view?.panel.update({
         ...view.base,
+        ...view.reasoning,
+        ...(answer.reasoning ? { reasoning: boundReasoning(answer.reasoning) } : {}),
         text: answer.text,
         phase: 'done',
         statusText: undefined,
@@ -161,16 +177,17 @@ export class AnswerSurface extends Disposable {
         conversationId: answer.conversationId,
         elapsedMs: result.elapsedMs,
       });
-      return { status: 'answered', text: answer.text, followUps: answer.followUps, conversationId: answer.conversationId, chatId: answer.chatId };
+      return { status: 'answered', text: answer.text, followUps: answer.followUps, conversationId: answer.conversationId, chatId: answer.chatId, reasoning: answer.reasoning };
     }
     if (result.status === 'canceled') {
-      view?.panel.update({ ...view.base, text: result.partialText, phase: 'canceled', statusText: undefined, conversationId: result.conversationId });
+      view?.panel.update({ ...view.base, ...view.reasoning, text: result.partialText, phase: 'canceled', statusText: undefined, conversationId: result.conversationId });
       return { status: 'canceled', partialText: result.partialText };
     }
     const { error } = result;
     // The question and any partial answer stay in the panel, with Retry there too.
     view?.panel.update({
       ...view.base,
+      ...view.reasoning,
       text: result.partialText,
       phase: 'failed',
       statusText: undefined,
@@ -188,10 +205,10 @@ export class AnswerSurface extends Disposable {
  * Shows the cancellable progress notification until `done` settles; Cancel aborts the question. Returns the
  * function that sets its message.
  */
-function showProgress(controller: AbortController, done: Promise<void>): (message: string) => void {
+export function showProgress(controller: AbortController, done: Promise<void>, title = vscode.l10n.t('Asking Coze…')): (message: string) => void {
   let report: (message: string) => void = () => undefined;
   void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Asking Coze…'), cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     (progress, cancel) => {
       cancel.onCancellationRequested(() => controller.abort());
       report = (message) => progress.report({ message });
@@ -201,7 +218,7 @@ function showProgress(controller: AbortController, done: Promise<void>): (messag
   return (message) => report(message);
 }
 
-function selectedText(): string | undefined {
+export function selectedText(): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const parts = editor.selections.filter((s) => !s.isEmpty).map((s) => editor.document.getText(s));

@@ -20,5 +20,13 @@ export function answerViewStrings(): AnswerViewStrings {
     showMore: vscode.l10n.t('Show more'),
     showLess: vscode.l10n.t('Show less'),
     continueInChat: vscode.l10n.t('Continue in chat'),
+    parameters: vscode.l10n.t('Parameters'),
+    workflow: vscode.l10n.t('Workflow {0}'),
+    openRun: vscode.l10n.t('Open run in Coze'),
+    stoppedAt: vscode.l10n.t('Stopped at “{0}”: the workflow was waiting for your answer.'),
+    waitingAt: vscode.l10n.t('“{0}” is waiting for your answer.'),
+    thinking: vscode.l10n.t('Thinking…'),
+    thoughtFor: vscode.l10n.t('Thought for {0} s'),
+    thoughts: vscode.l10n.t('Thought process'),
   };
 }

@@ -1,4 +1,4 @@
-import type { AskProgress, ChatStatus, CozeAnswer, CozeError } from '../coze';
+import type { AskProgress, ChatStatus, CozeAnswer, CozeAttachment, CozeError, CozeUploadedFile, WorkflowMessage, WorkflowRunResult } from '../coze';
 import type { ClientProvider } from '../clientProvider';
 import { loadCoze } from '../cozeLoader';
 import type { KeyStore } from '../keyStore';
@@ -8,10 +8,10 @@ import { apiHost, insecureHostToWarn, insecureHttpWarning, type AskCozeSettings,
 import * as vscode from 'vscode';
 import { AdjustmentReporter } from './adjustmentReporter';
 import { confirmQuestion } from './confirmQuestion';
-import { describeCozeError, type UserFacingError } from './errorMessages';
+import { describeCozeError, describeWorkflowError, type UserFacingError } from './errorMessages';
 import { actionLabel, runFixAction } from './fixActions';
 import type { FixAction } from './fixActionList';
-import { checkReadyToAsk } from './readiness';
+import { checkReadyToAsk, type Readiness } from './readiness';
 import { statusLine } from './statusLabel';
 
 // The one place that runs a question, for every surface (the answer panel, the chat, and later ones): the
@@ -25,6 +25,10 @@ export interface AskInput {
   question: string;
   /** The bot to ask; askCoze.botId when absent. */
   botId?: string;
+  /** Talk to this chatflow instead (POST /v1/workflows/chat); `botId` is then sent only when given. */
+  workflowId?: string;
+  /** With `workflowId`: the app the chatflow belongs to. */
+  appId?: string;
   /** The Coze conversation to continue (follow-ups, the chat's later turns). */
   conversationId?: string;
   /** askCoze.responseMode when absent. */
@@ -35,7 +39,15 @@ export interface AskInput {
   /** The settings and key are good and the question goes out now (a surface may open its view here). */
   onStart?(started: { settings: AskCozeSettings; mode: ResponseMode; botId: string }): void;
   onProgress?(update: AskUpdate): void;
+  /** Files uploaded with upload(), sent with the question (one object_string message). */
+  attachments?: readonly CozeAttachment[];
 }
+
+/** How an upload() ended: like a question, a failure carries its message in the user's language. */
+export type UploadResult =
+  | { status: 'uploaded'; file: CozeUploadedFile }
+  | { status: 'canceled' }
+  | { status: 'failed'; error: UserFacingError; kind: string };
 
 export interface AskUpdate {
   /** The answer so far. */
@@ -46,6 +58,10 @@ export interface AskUpdate {
   elapsedMs: number;
   conversationId?: string;
   chatId?: string;
+  /** A deep-thinking model's reasoning so far; '' when none. Never part of `text`. */
+  reasoning: string;
+  /** How long the model thought: the time to the first answer text after reasoning; undefined until then. */
+  reasoningMs?: number;
 }
 
 /** Facts of a question that ended without an answer: what arrived, and where on Coze it was. */
@@ -66,6 +82,29 @@ export type AskResult =
       kind: string;
       notReady?: 'no-key' | 'invalid-settings';
     } & Unanswered);
+
+export interface WorkflowStepInput {
+  workflowId: string;
+  /** Start the run, or answer the interrupt it stopped at. */
+  step:
+    | { kind: 'run'; parameters: Record<string, unknown> }
+    | { kind: 'resume'; eventId: string; resumeData: string; interruptType: number };
+  botId?: string;
+  appId?: string;
+  signal: AbortSignal;
+  /** Who runs it, for the log. */
+  source: string;
+  /** The settings and key are good and the request goes out now. */
+  onStart?(settings: AskCozeSettings): void;
+  /** Every Message event, in order, as it arrives. */
+  onMessage?(message: WorkflowMessage): void;
+}
+
+export type WorkflowStepResult =
+  /** The stream ended: done, or interrupted waiting for the user. */
+  | { status: 'ran'; run: WorkflowRunResult; settings: AskCozeSettings }
+  | { status: 'canceled'; settings: AskCozeSettings }
+  | { status: 'failed'; error: UserFacingError; kind: string; notReady?: 'no-key' | 'invalid-settings'; settings: AskCozeSettings };
 
 export interface AskPipelineDeps {
   keys: KeyStore;
@@ -91,32 +130,31 @@ export class AskPipeline {
   }
 
   async run(input: AskInput): Promise<AskResult> {
-    const ready = await checkReadyToAsk(this.deps.keys, this.deps.log);
-    this.adjustments.report(ready.settings);
+    const ready = await this.checkReady();
     if (!ready.ok) {
       return { status: 'failed', kind: 'not-ready', notReady: ready.reason, error: ready.problem, partialText: '', settings: ready.settings };
     }
     const { settings, token } = ready;
-    const insecure = insecureHostToWarn(settings, this.warnedInsecureHosts);
-    if (insecure) void this.deps.notifier.show('warning', insecureHttpWarning(insecure));
     const mode = input.mode ?? settings.responseMode;
     const botId = input.botId ?? settings.botId;
     const started = Date.now();
     const { log } = this.deps;
     log.info(
-      `${input.source}: asking ${apiHost(settings.baseUrl!)} (bot ${botId}, ${mode}, ${input.question.length} chars, ` +
+      `${input.source}: asking ${apiHost(settings.baseUrl!)} (${input.workflowId ? `chatflow ${input.workflowId}` : `bot ${botId}`}, ${mode}, ${input.question.length} chars, ` +
         `${input.conversationId ? 'continuing' : 'new'} conversation)`,
     );
     input.onStart?.({ settings, mode, botId });
     let last: AskProgress | undefined;
+    let reasoningMs: number | undefined;
     const onProgress = (p: AskProgress): void => {
       last = p;
-      input.onProgress?.({ text: p.text, status: p.status, statusText: statusLine(p.status, p.elapsedMs), elapsedMs: p.elapsedMs, conversationId: p.conversationId, chatId: p.chatId });
+      if (reasoningMs === undefined && p.reasoning && p.text) reasoningMs = p.elapsedMs;
+      input.onProgress?.({ text: p.text, status: p.status, statusText: statusLine(p.status, p.elapsedMs), elapsedMs: p.elapsedMs, conversationId: p.conversationId, chatId: p.chatId, reasoning: p.reasoning, reasoningMs });
     };
     try {
       // The client is keyed by settings and token, not by bot: every bot shares one pool and one rate limiter.
       const answer = await this.deps.clients.use({ ...settings, botId }, token, this.deps.userId, (client) =>
-        client.ask(input.question, { mode, botId, conversationId: input.conversationId, signal: input.signal, onProgress }),
+        client.ask(input.question, { mode, botId: input.workflowId ? input.botId : botId, workflowId: input.workflowId, appId: input.appId, conversationId: input.conversationId, signal: input.signal, onProgress, attachments: input.attachments }),
       );
       const elapsedMs = Date.now() - started;
       log.info(`${input.source}: answered in ${elapsedMs} ms (${answer.text.length} chars, ${answer.followUps.length} follow-ups, chat ${answer.chatId})`);
@@ -154,7 +192,94 @@ export class AskPipeline {
       return { status: 'canceled', ...facts };
     }
     log.error(`${input.source}: question failed: ${error.message}`);
-    return { status: 'failed', kind: error.kind, error: describeCozeError(error, settings), ...facts };
+    const described = input.workflowId ? describeWorkflowError(error, settings, input.workflowId) : describeCozeError(error, settings);
+    return { status: 'failed', kind: error.kind, error: described, ...facts };
+  }
+
+  /** Settings usable and a key stored, clamped settings reported, a plain-http host warned about once. */
+  private async checkReady(): Promise<Readiness> {
+    const ready = await checkReadyToAsk(this.deps.keys, this.deps.log);
+    this.adjustments.report(ready.settings);
+    if (!ready.ok) return ready;
+    const insecure = insecureHostToWarn(ready.settings, this.warnedInsecureHosts);
+    if (insecure) void this.deps.notifier.show('warning', insecureHttpWarning(insecure));
+    return ready;
+  }
+
+  /**
+   * One leg of a workflow run (Coze: Run Workflow, src/workflow/): its start with the parameters, or the
+   * answer to the interrupt it stopped at. The same checks, client and classification as a question; the
+   * surface decides what to ask the user between two legs.
+   */
+  async runWorkflow(input: WorkflowStepInput): Promise<WorkflowStepResult> {
+    const ready = await this.checkReady();
+    if (!ready.ok) return { status: 'failed', kind: 'not-ready', notReady: ready.reason, error: ready.problem, settings: ready.settings };
+    const { settings, token } = ready;
+    const { log } = this.deps;
+    const { step, workflowId } = input;
+    log.info(`${input.source}: ${step.kind === 'run' ? 'running' : 'resuming'} workflow ${workflowId} on ${apiHost(settings.baseUrl!)}`);
+    input.onStart?.(settings);
+    const options = { botId: input.botId, appId: input.appId, signal: input.signal, onMessage: input.onMessage };
+    try {
+      const run = await this.deps.clients.use(settings, token, this.deps.userId, (client) =>
+        step.kind === 'run'
+          ? client.runWorkflow(workflowId, { ...options, parameters: step.parameters })
+          : client.resumeWorkflow(workflowId, { eventId: step.eventId, resumeData: step.resumeData, interruptType: step.interruptType }, options),
+      );
+      log.info(`${input.source}: workflow ${workflowId} ${run.status} (${run.messages.length} messages${run.executeId ? `, execute id ${run.executeId}` : ''})`);
+      if (run.debugUrl) log.info(`${input.source}: the run in Coze: ${run.debugUrl}`);
+      return { status: 'ran', run, settings };
+    } catch (err) {
+      const { isCozeError } = loadCoze();
+      if (isCozeError(err) && err.kind === 'canceled') {
+        log.info(`${input.source}: workflow ${workflowId} canceled.`);
+        return { status: 'canceled', settings };
+      }
+      if (!isCozeError(err)) {
+        log.error(`${input.source}: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        const message = vscode.l10n.t('Ask Coze failed unexpectedly. See the log for details.');
+        return { status: 'failed', kind: 'internal', error: { severity: 'error', message, actions: ['retry', 'openLog'] }, settings };
+      }
+      log.error(`${input.source}: workflow ${workflowId} failed: ${err.message}`);
+      return { status: 'failed', kind: err.kind, error: describeWorkflowError(err, settings, workflowId), settings };
+    }
+  }
+
+  /**
+   * Uploads a file for a question (POST /v1/files/upload) through the same client as the questions: the same
+   * checks first (settings, key), the same limiter, retries, timeouts and cancel. Logs the name and size only.
+   */
+  async upload(
+    file: { name: string; data: Uint8Array },
+    opts: { signal: AbortSignal; source: string; onProgress?: (sentBytes: number, totalBytes: number) => void },
+  ): Promise<UploadResult> {
+    const ready = await checkReadyToAsk(this.deps.keys, this.deps.log);
+    if (!ready.ok) return { status: 'failed', kind: 'not-ready', error: ready.problem };
+    const { settings, token } = ready;
+    const insecure = insecureHostToWarn(settings, this.warnedInsecureHosts);
+    if (insecure) void this.deps.notifier.show('warning', insecureHttpWarning(insecure));
+    const { log } = this.deps;
+    log.info(`${opts.source}: uploading a file to ${apiHost(settings.baseUrl!)} (${file.name}, ${file.data.byteLength} bytes)`);
+    try {
+      const uploaded = await this.deps.clients.use(settings, token, this.deps.userId, (client) =>
+        client.uploadFile(file, { signal: opts.signal, onProgress: opts.onProgress }),
+      );
+      log.info(`${opts.source}: uploaded ${file.name} as file ${uploaded.id}`);
+      return { status: 'uploaded', file: uploaded };
+    } catch (err) {
+      const { isCozeError } = loadCoze();
+      if (!isCozeError(err)) {
+        log.error(`${opts.source}: unexpected upload failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return { status: 'failed', kind: 'internal', error: { severity: 'error', message: vscode.l10n.t('Ask Coze failed unexpectedly. See the log for details.'), actions: ['retry', 'openLog'] } };
+      }
+      const error = err as CozeError;
+      if (error.kind === 'canceled') {
+        log.info(`${opts.source}: upload of ${file.name} canceled.`);
+        return { status: 'canceled' };
+      }
+      log.error(`${opts.source}: upload of ${file.name} failed: ${error.message}`);
+      return { status: 'failed', kind: error.kind, error: describeCozeError(error, settings) };
+    }
   }
 
   /** The button label of a fix, in the user's language. */

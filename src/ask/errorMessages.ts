@@ -187,6 +187,21 @@ export function describeCozeError(error: CozeError, settings: AskCozeSettings): 
   }
 }
 
+/**
+ * A failure of a workflow run or a chatflow chat: as any other, except that "not found" (4200, also an
+ * unpublished workflow: docs/coze-api.md#beyond-chat) names the workflow rather than askCoze.botId.
+ */
+export function describeWorkflowError(error: CozeError, settings: AskCozeSettings, workflowId: string): UserFacingError {
+  if (error.kind === 'api' && (error.code === 4200 || error.code === 4006)) {
+    const detail = cozeMsg(error);
+    const message =
+      vscode.l10n.t('Coze does not know workflow {0}, or it is not published. In Coze, publish the workflow and check its id.', workflowId) +
+      (detail ? ` ${vscode.l10n.t('Coze said: "{0}".', detail)}` : '');
+    return { severity: 'error', message: withFacts(message, error.code, error.logId), actions: ['openSettings'], code: error.code, logId: error.logId };
+  }
+  return describeCozeError(error, settings);
+}
+
 /** For errors that happen before any request: settings that cannot work. */
 export function describeSettingsProblem(settings: AskCozeSettings): UserFacingError | undefined {
   if ((settings.region === 'custom' || settings.region === 'studio') && !settings.baseUrl) {

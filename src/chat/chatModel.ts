@@ -2,16 +2,19 @@ import * as v from 'valibot';
 import { COZE_ID_PATTERN } from '../ids';
 import {
   ChatFixActionSchema,
+  CHATFLOW_KEY_PREFIX,
   ChatTurnStatusSchema,
   FiniteNumberSchema,
   FollowUpsSchema,
   lenientObject,
   LocalIdSchema,
   optionalField,
+  ReasoningSchema,
   UsageSchema,
   type ChatSummaryView,
   type ChatTurnStatus,
 } from '../protocol';
+import { StoredAttachmentsSchema } from './attachments';
 
 // What a chat conversation is, as kept in memory and on disk. Pure (no vscode import): the store and the unit
 // tests use it in plain Node. Files are data from disk (they may be old, hand-edited or half-written), so
@@ -41,6 +44,12 @@ export const StoredTurnSchema = lenientObject({
   startedAt: v.fallback(FiniteNumberSchema, 0),
   elapsedMs: optionalField(FiniteNumberSchema),
   chatId: someText(),
+  /** A deep-thinking model's reasoning, apart from the answer; cut at MAX_REASONING (see there why). */
+  reasoning: optionalField(ReasoningSchema),
+  /** How long the model thought before its answer began. */
+  reasoningMs: optionalField(FiniteNumberSchema),
+  /** Files sent with the question: names, sizes and Coze's file ids, never the bytes (src/chat/attachments.ts). */
+  attachments: StoredAttachmentsSchema,
   /** Localized when it happened; `actions` are the fixes offered. */
   error: optionalField(
     lenientObject({
@@ -127,16 +136,74 @@ function parseWith<T extends v.GenericSchema>(schema: T, raw: unknown): v.InferO
 const MAX_BOTS = 50;
 const MAX_BOT_NAME = 60;
 
-/** One entry of askCoze.bots, as typed in settings.json: spaces around the id and inside the name are tidied. */
-export const ChatBotSchema = v.object({
-  id: v.pipe(v.string(), v.trim(), v.regex(COZE_ID_PATTERN)),
-  name: v.pipe(
-    v.string(),
-    v.transform((name) => name.replace(/\s+/g, ' ').trim().slice(0, MAX_BOT_NAME)),
-    v.nonEmpty(),
-  ),
-});
-export type ChatBot = v.InferOutput<typeof ChatBotSchema>;
+const BotNameSchema = v.pipe(
+  v.string(),
+  v.transform((name) => name.replace(/\s+/g, ' ').trim().slice(0, MAX_BOT_NAME)),
+  v.nonEmpty(),
+);
+const EntryIdSchema = v.pipe(v.string(), v.trim(), v.regex(COZE_ID_PATTERN));
+
+/** A bot of the chat: its `id` is the bot's id. */
+export interface PlainBot {
+  kind?: 'bot';
+  id: string;
+  name: string;
+}
+
+/**
+ * A chatflow the chat talks to like a bot (POST /v1/workflows/chat). Its `id` is chatflowKey(workflowId), so
+ * that it never collides with a bot id in the header's switch, the saved conversations or globalState.
+ */
+export interface ChatflowBot {
+  kind: 'chatflow';
+  id: string;
+  name: string;
+  workflowId: string;
+  /** The app the chatflow belongs to. */
+  appId?: string;
+  /** The bot the chatflow belongs to (sent only when the entry names one). */
+  botId?: string;
+}
+
+export type ChatBot = PlainBot | ChatflowBot;
+
+/** `{ "name", "id" }` as typed in settings.json: spaces around the id and inside the name are tidied. */
+const BotEntrySchema = v.pipe(
+  // An entry with a workflowId is a chatflow, even when it also has an id.
+  v.object({ id: EntryIdSchema, name: BotNameSchema, workflowId: v.optional(v.undefined()) }),
+  v.transform(({ id, name }): PlainBot => ({ id, name })),
+);
+
+/** `{ "name", "workflowId", "appId"?, "botId"? }`: a chatflow. */
+const ChatflowEntrySchema = v.pipe(
+  v.object({ name: BotNameSchema, workflowId: EntryIdSchema, appId: v.optional(EntryIdSchema), botId: v.optional(EntryIdSchema) }),
+  v.transform(({ name, workflowId, appId, botId }): ChatflowBot => ({
+    kind: 'chatflow',
+    id: chatflowKey(workflowId),
+    name,
+    workflowId,
+    ...(appId ? { appId } : {}),
+    ...(botId ? { botId } : {}),
+  })),
+);
+
+/** One entry of askCoze.bots: a bot or a chatflow. */
+export const ChatBotSchema = v.union([BotEntrySchema, ChatflowEntrySchema]);
+
+/** The chat's key of a chatflow. */
+export function chatflowKey(workflowId: string): string {
+  return `${CHATFLOW_KEY_PREFIX}${workflowId}`;
+}
+
+/**
+ * What the ask pipeline is given for a bot of the chat: a bot id, or a chatflow. A conversation whose chatflow
+ * was removed from the setting still names it by its key, so the key alone is enough for the workflow id.
+ */
+export function askTarget(bot: ChatBot): { botId?: string; workflowId?: string; appId?: string } {
+  if (bot.kind === 'chatflow') return { workflowId: bot.workflowId, appId: bot.appId, botId: bot.botId };
+  if (bot.id.startsWith(CHATFLOW_KEY_PREFIX)) return { workflowId: bot.id.slice(CHATFLOW_KEY_PREFIX.length) };
+  return { botId: bot.id };
+}
 
 /**
  * Entries of askCoze.bots: anything malformed is skipped and reported in `problems`, a repeated id is skipped
@@ -153,7 +220,8 @@ export function parseBots(raw: unknown, problems: string[] = []): ChatBot[] {
     const bot = parseWith(ChatBotSchema, entry);
     if (!bot) {
       const shown = JSON.stringify(entry) ?? String(entry);
-      problems.push(`askCoze.bots: skipped ${shown.slice(0, 120)} (needs a "name" and a numeric "id" string)`);
+      const needs = entry && typeof entry === 'object' && 'workflowId' in entry ? 'a "name" and a numeric "workflowId" string' : 'a "name" and a numeric "id" string';
+      problems.push(`askCoze.bots: skipped ${shown.slice(0, 120)} (needs ${needs})`);
       continue;
     }
     if (bots.some((b) => b.id === bot.id)) continue;

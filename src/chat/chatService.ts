@@ -8,12 +8,15 @@ import type { Log } from '../log';
 import type { AnswerViewState, ChatTurnView, ChatViewState } from '../protocol';
 import { MAX_CHAT_TITLE } from '../protocol';
 import { readSettings, type AskCozeSettings } from '../settings';
+import { fallbackBotName, type BotNameSource } from '../bots/botNames';
 import { readBots, type ChatBot } from './chatBots';
-import { CONVERSATION_VERSION, titleFromQuestion, type StoredConversation, type StoredTurn } from './chatModel';
+import { askTarget, CONVERSATION_VERSION, titleFromQuestion, type StoredConversation, type StoredTurn } from './chatModel';
 import { ChatSaver } from './chatSaver';
 import type { ChatStore } from './chatStore';
 import { ConversationRuns } from './conversationRuns';
 import { applyResult, applyUpdate, failTurn } from './turnOutcome';
+import { uploadTurnAttachments, type TurnUploadOutcome } from './attachmentUpload';
+import { attachmentView, storedAttachment, type PendingAttachments } from './pendingAttachments';
 
 // The chat's state and its questions: which conversation is open, the turn being answered, stop and retry,
 // history operations, and saving. The extension is the source of truth: the view only renders what this
@@ -45,6 +48,10 @@ export interface ChatServiceDeps {
   workspaceState: vscode.Memento;
   /** Remembers the bot last chosen for new chats. */
   globalState: vscode.Memento;
+  /** Files attached in the composer for the next question (src/chat/pendingAttachments.ts). */
+  attachments: PendingAttachments;
+  /** What bots are called (src/bots/botNames.ts); without it a bot with no configured name shows its short id. */
+  botNames?: BotNameSource;
 }
 
 export class ChatService extends Disposable {
@@ -58,6 +65,9 @@ export class ChatService extends Disposable {
   private readonly progressed = this.register(new vscode.EventEmitter<ChatProgressEvent>());
   /** Text or status of a running turn changed. */
   readonly onDidProgress = this.progressed.event;
+  private readonly inputReturned = this.register(new vscode.EventEmitter<string>());
+  /** A question that never went out (an upload failed): its text goes back into the composer. */
+  readonly onDidReturnInput = this.inputReturned.event;
   private loaded: Promise<void>;
 
   constructor(private readonly deps: ChatServiceDeps) {
@@ -72,11 +82,18 @@ export class ChatService extends Disposable {
         if (e.affectsConfiguration('askCoze.bots') || e.affectsConfiguration('askCoze.botId')) this.changed.fire();
       }),
     );
+    this.register(deps.attachments.onDidChange(() => this.changed.fire()));
+    if (deps.botNames) this.register(deps.botNames.onDidChange(() => this.changed.fire()));
   }
 
   /** Resolves once the history is loaded and the conversation open at the last session is back. */
   whenLoaded(): Promise<void> {
     return this.loaded;
+  }
+
+  /** The files attached in the composer for the next question. */
+  get attachments(): PendingAttachments {
+    return this.deps.attachments;
   }
 
   get currentConversation(): StoredConversation {
@@ -103,8 +120,12 @@ export class ChatService extends Disposable {
   }
 
   bots(): ChatBot[] {
-    return readBots(readSettings().botId);
+    return readBots(readSettings().botId, [], this.nameOf);
   }
+
+  /** A bot's name for the view: configured, told by Coze, else the one kept with the turn (src/bots/botNames.ts). */
+  private readonly nameOf = (botId: string, stored?: string): string =>
+    this.deps.botNames?.resolve(botId, stored) ?? stored ?? fallbackBotName(botId);
 
   /** The bot for a new chat: the one last chosen while it is still configured, else askCoze.botId. */
   private preferredBot(): ChatBot {
@@ -133,8 +154,8 @@ export class ChatService extends Disposable {
   viewState(): ChatViewState {
     const c = this.current;
     const settings = readSettings();
-    const bots = readBots(settings.botId);
-    if (!bots.some((b) => b.id === c.botId)) bots.push({ id: c.botId, name: c.botName ?? c.botId });
+    const bots = readBots(settings.botId, [], this.nameOf);
+    if (!bots.some((b) => b.id === c.botId)) bots.push({ id: c.botId, name: this.nameOf(c.botId, c.botName) });
     return {
       conversationId: c.id,
       title: c.title,
@@ -142,8 +163,9 @@ export class ChatService extends Disposable {
       turns: c.turns.map((t) => this.turnView(t, settings)),
       busy: this.runs.isAnswering(c.id),
       bots,
-      history: this.deps.store.list().map((s) => ({ ...s, botName: s.botName ?? undefined })),
+      history: this.deps.store.list().map((s) => ({ ...s, botName: this.nameOf(s.botId, s.botName) || undefined })),
       trimmedTurns: c.trimmedTurns,
+      attachments: this.deps.attachments.views(),
     };
   }
 
@@ -156,9 +178,13 @@ export class ChatService extends Disposable {
       followUps: t.followUps,
       botId: t.botId,
     };
-    if (t.botName) view.botName = t.botName;
+    const botName = this.nameOf(t.botId, t.botName);
+    if (botName) view.botName = botName;
     if (t.usage) view.usage = t.usage;
     if (t.elapsedMs !== undefined) view.elapsedMs = t.elapsedMs;
+    if (t.reasoning) view.reasoning = t.reasoning;
+    if (t.reasoningMs !== undefined) view.reasoningMs = t.reasoningMs;
+    if (t.attachments) view.attachments = t.attachments.map((a) => attachmentView(a.name, a.bytes, a.type));
     if (t.status === 'waiting' || t.status === 'streaming') view.statusText = this.statusTexts.get(t.id);
     if (t.error) {
       settings ??= readSettings();
@@ -183,14 +209,19 @@ export class ChatService extends Disposable {
 
   // ---- asking --------------------------------------------------------------------------------------------
 
-  /** Asks `text` in the open conversation. Resolves when the answer has ended (done, stopped or failed). */
-  async send(text: string): Promise<void> {
+  /**
+   * Asks `text` in the open conversation, with the composer's attachments `attachmentIds`. Resolves when the
+   * answer has ended (done, stopped or failed).
+   */
+  async send(text: string, attachmentIds: readonly string[] = []): Promise<void> {
     await this.loaded;
     const conversation = this.current;
     if (this.runs.isAnswering(conversation.id)) return; // one answer at a time; the view shows Stop meanwhile
     const question = await this.deps.pipeline.prepare(text);
     if (!question || this.runs.isAnswering(conversation.id)) return;
     const turn = this.newTurn(question, conversation);
+    const files = this.deps.attachments.take(attachmentIds);
+    if (files.length) turn.attachments = files.map(storedAttachment);
     conversation.turns.push(turn);
     if (!conversation.titleEdited && conversation.turns.length + conversation.trimmedTurns === 1) {
       conversation.title = titleFromQuestion(question, vscode.l10n.t('New chat'));
@@ -207,14 +238,17 @@ export class ChatService extends Disposable {
     const turn = conversation.turns[index];
     if (!turn || turn.status === 'done' || turn.status === 'waiting' || turn.status === 'streaming') return;
     if (this.runs.isAnswering(conversation.id)) return;
-    if (index !== conversation.turns.length - 1) return this.send(turn.question);
+    if (index !== conversation.turns.length - 1) return this.send(turn.question, this.deps.attachments.restore(turn.id, turn.attachments ?? []));
     const bot = this.botFor(conversation);
     Object.assign(turn, { answer: '', status: 'waiting', followUps: [], startedAt: Date.now(), botId: bot.id, botName: bot.name || undefined });
     delete turn.error;
     delete turn.usage;
     delete turn.elapsedMs;
     delete turn.chatId;
+    delete turn.reasoning;
+    delete turn.reasoningMs;
     conversation.updatedAt = Date.now();
+    this.deps.attachments.dropRestored(turn.id); // the turn takes its own files again
     await this.run(conversation, turn);
   }
 
@@ -253,11 +287,19 @@ export class ChatService extends Disposable {
       // The stopped question before this one must have been canceled on Coze first (else 4016).
       if (previous) await previous.settled;
       if (run.stopped) return;
+      const upload = turn.attachments ? await this.upload(conversation, turn, run.controller.signal) : undefined;
+      if (run.stopped || upload?.status === 'canceled') return;
+      if (upload?.status === 'failed') {
+        failTurn(turn, upload.message, upload.actions, Date.now(), upload.code, upload.logId);
+        this.returnToComposer(turn);
+        return;
+      }
       const result = await this.deps.pipeline.run({
         question: turn.question,
-        // The chat's bot, not necessarily askCoze.botId.
-        botId: conversation.botId,
+        // The chat's bot, not necessarily askCoze.botId; or a chatflow, which is asked just like a bot.
+        ...askTarget(this.botFor(conversation)),
         conversationId: conversation.cozeConversationId,
+        attachments: upload?.attachments,
         signal: run.controller.signal,
         source: 'Chat',
         onProgress: (update) => {
@@ -285,6 +327,29 @@ export class ChatService extends Disposable {
         this.changed.fire();
       }
     }
+  }
+
+  /** Uploads the turn's files Coze does not have yet, each one's progress in the turn's status line. */
+  private async upload(conversation: StoredConversation, turn: StoredTurn, signal: AbortSignal): Promise<TurnUploadOutcome> {
+    if (askTarget(this.botFor(conversation)).workflowId) {
+      // Coze's chatflow chat takes text only (the client refuses files for it): say so before uploading anything.
+      return { status: 'failed', message: vscode.l10n.t('A chatflow takes text only: remove the attachments, or ask a bot about the files.'), actions: [] };
+    }
+    const outcome = await uploadTurnAttachments(turn, { pipeline: this.deps.pipeline, files: this.deps.attachments }, signal, {
+      status: (text) => {
+        this.statusTexts.set(turn.id, text);
+        this.progressed.fire({ conversationId: conversation.id, turn });
+      },
+      uploaded: () => this.saver.soon(conversation),
+    });
+    if (outcome.status === 'ready') this.statusTexts.set(turn.id, vscode.l10n.t('Waiting for Coze…'));
+    return outcome;
+  }
+
+  /** A question that never went out: its text and its files go back into the composer, so nothing is lost. */
+  private returnToComposer(turn: StoredTurn): void {
+    this.deps.attachments.restore(turn.id, turn.attachments ?? []);
+    this.inputReturned.fire(turn.question);
   }
 
   /** A fix picked under the last failed turn of the open conversation; the turn is asked again when it may help. */
@@ -344,6 +409,11 @@ export class ChatService extends Disposable {
     this.changed.fire();
   }
 
+  /** Coze: Select Bot picked this bot while the open chat answers: that chat keeps its bot, the next new one gets it. */
+  preferBot(botId: string): void {
+    void this.deps.globalState.update(BOT_KEY, botId);
+  }
+
   /** The header's bot switch: applies to an empty chat; otherwise a new chat starts with that bot. */
   async selectBot(botId: string): Promise<void> {
     await this.loaded;
@@ -379,6 +449,8 @@ export class ChatService extends Disposable {
     };
     if (state.usage) turn.usage = state.usage;
     if (state.elapsedMs !== undefined) turn.elapsedMs = state.elapsedMs;
+    if (state.reasoning) turn.reasoning = state.reasoning;
+    if (state.reasoningMs !== undefined) turn.reasoningMs = state.reasoningMs;
     if (state.error) turn.error = { message: state.error.message, code: state.error.code, logId: state.error.logId, actions: [] };
     conversation.turns.push(turn);
     this.current = conversation;

@@ -42,5 +42,14 @@ export function chatViewStrings(): ChatViewStrings {
     untitled: vscode.l10n.t('New chat'),
     code: vscode.l10n.t('code {0}'),
     logId: vscode.l10n.t('logid {0}'),
+    thinking: vscode.l10n.t('Thinking…'),
+    thoughtFor: vscode.l10n.t('Thought for {0} s'),
+    thoughts: vscode.l10n.t('Thought process'),
+    attach: vscode.l10n.t('Attach files'),
+    attachHint: vscode.l10n.t('Attach the current file or files from disk (or paste or drop an image into the input)'),
+    attachments: vscode.l10n.t('Attachments'),
+    removeAttachment: vscode.l10n.t('Remove {0}'),
+    attachedFiles: vscode.l10n.t('Attached files'),
+    selectBot: vscode.l10n.t('Select Bot'),
   };
 }

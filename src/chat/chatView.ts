@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable, disposeAll } from '../dispose';
 import type { Log } from '../log';
 import type { Notifier } from '../notifier';
-import { parseChatViewMessage, type ChatViewStrings, type ChatViewToHost, type HostToChatView } from '../protocol';
+import { MAX_ATTACHMENT_DATA_BYTES, parseChatViewMessage, type ChatViewStrings, type ChatViewToHost, type HostToChatView } from '../protocol';
 import { buildWebviewHtml, openLinkFromWebview, UPDATE_INTERVAL_MS, webviewOptions } from '../webviewHtml';
 import type { ChatProgressEvent, ChatService } from './chatService';
 
@@ -25,6 +25,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private pendingFocus = false;
   /** The answer text of each turn as the view has it, to send only what is new. */
   private readonly viewAnswers = new Map<string, string>();
+  /** The same for each turn's reasoning ('' when it has none). */
+  private readonly viewReasoning = new Map<string, string>();
   private readonly dirtyTurns = new Map<string, ChatProgressEvent>();
   private progressTimer: NodeJS.Timeout | undefined;
   private stateQueued = false;
@@ -42,6 +44,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     this.register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
     this.register(service.onDidChange(() => this.queueState()));
     this.register(service.onDidProgress((e) => this.queueProgress(e)));
+    // A question that could not go out comes back into the input, after whatever was typed since.
+    this.register(service.onDidReturnInput((text) => void this.insertInput(text)));
     this.register({
       dispose: () => {
         if (this.progressTimer) clearTimeout(this.progressTimer);
@@ -121,7 +125,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       lang: vscode.env.language,
       // Strings only: the state comes as a message once the page says 'ready', so a page that VS Code
       // re-creates from this same HTML never shows stale state.
-      data: { strings: this.strings() },
+      data: { strings: this.strings(), maxAttachmentBytes: MAX_ATTACHMENT_DATA_BYTES },
     });
   }
 
@@ -147,7 +151,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     const state = this.service.viewState();
     this.dirtyTurns.clear();
     this.viewAnswers.clear();
-    for (const turn of state.turns) this.viewAnswers.set(turn.id, turn.answer);
+    this.viewReasoning.clear();
+    for (const turn of state.turns) {
+      this.viewAnswers.set(turn.id, turn.answer);
+      this.viewReasoning.set(turn.id, turn.reasoning ?? '');
+    }
     this.post({ type: 'state', state });
   }
 
@@ -163,14 +171,24 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     for (const { conversationId, turn } of this.dirtyTurns.values()) {
       if (conversationId !== this.service.currentConversation.id) continue;
       const shown = this.viewAnswers.get(turn.id);
-      if (shown === undefined || !turn.answer.startsWith(shown)) {
+      const reasoning = turn.reasoning ?? '';
+      const shownReasoning = this.viewReasoning.get(turn.id) ?? '';
+      if (shown === undefined || !turn.answer.startsWith(shown) || !reasoning.startsWith(shownReasoning)) {
         // Not an extension of what the view has (several answers interleaving, or a turn it does not know).
         this.sendState();
         return;
       }
       const view = this.service.turnView(turn);
       this.viewAnswers.set(turn.id, turn.answer);
-      this.post({ type: 'progress', turnId: turn.id, offset: shown.length, append: turn.answer.slice(shown.length), status: view.status, statusText: view.statusText });
+      const progress: Extract<HostToChatView, { type: 'progress' }> = { type: 'progress', turnId: turn.id, offset: shown.length, append: turn.answer.slice(shown.length), status: view.status, statusText: view.statusText };
+      if (reasoning.length > shownReasoning.length) {
+        // The reasoning streams like the answer: only what the view does not have yet.
+        this.viewReasoning.set(turn.id, reasoning);
+        progress.reasoningOffset = shownReasoning.length;
+        progress.reasoningAppend = reasoning.slice(shownReasoning.length);
+      }
+      if (view.reasoningMs !== undefined) progress.reasoningMs = view.reasoningMs;
+      this.post(progress);
     }
     this.dirtyTurns.clear();
   }
@@ -196,7 +214,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         this.flushPending();
         return;
       case 'send':
-        return this.service.send(message.text);
+        return this.service.send(message.text, message.attachmentIds);
       case 'stop':
         return this.service.stop();
       case 'retry':
@@ -212,6 +230,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return this.service.delete(message.id);
       case 'selectBot':
         return this.service.selectBot(message.botId);
+      case 'openBotPicker':
+        await vscode.commands.executeCommand('askCoze.selectBot');
+        return;
       case 'fixAction':
         return this.service.fixAction(message.action);
       case 'copy':
@@ -222,6 +243,20 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'openLink':
         await openLinkFromWebview(message.href, this.log, 'the chat view');
         return;
+      case 'attach':
+        if (message.source === 'activeFile') await this.service.attachments.addActiveFile();
+        else await this.service.attachments.pick();
+        return;
+      case 'attachData':
+        this.service.attachments.addData(message.id, message.name, message.mime, message.data);
+        return;
+      case 'attachUris':
+        await this.service.attachments.addDroppedUris(message.uris);
+        return;
+      case 'attachRefused':
+        return this.service.attachments.refusedByView(message.name, message.bytes, message.reason);
+      case 'removeAttachment':
+        return this.service.attachments.remove(message.id);
     }
   }
 

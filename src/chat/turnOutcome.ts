@@ -1,5 +1,6 @@
 import type { AskResult, AskUpdate } from '../ask/askPipeline';
 import { CHAT_FIX_ACTIONS, type ChatFixAction, type FixAction } from '../ask/fixActionList';
+import { boundReasoning } from '../protocol';
 import type { StoredConversation, StoredTurn } from './chatModel';
 
 // How a chat turn changes as its question runs and ends. Plain functions over the stored conversation, no
@@ -10,6 +11,13 @@ export function applyUpdate(conversation: StoredConversation, turn: StoredTurn, 
   if (update.conversationId) conversation.cozeConversationId = update.conversationId;
   turn.answer = update.text;
   turn.status = update.text ? 'streaming' : 'waiting';
+  keepReasoning(turn, update.reasoning, update.reasoningMs);
+}
+
+/** The reasoning goes with the turn, apart from its answer, bounded as the history keeps it. */
+function keepReasoning(turn: StoredTurn, reasoning: string, reasoningMs: number | undefined): void {
+  if (reasoning) turn.reasoning = boundReasoning(reasoning);
+  if (reasoningMs !== undefined) turn.reasoningMs = reasoningMs;
 }
 
 export interface OutcomeWords {
@@ -36,6 +44,7 @@ export function applyResult(
     turn.answer = result.answer.text;
     turn.status = 'done';
     turn.followUps = result.answer.followUps;
+    keepReasoning(turn, result.answer.reasoning, undefined);
     if (result.answer.usage) turn.usage = result.answer.usage;
     turn.elapsedMs = now - turn.startedAt;
     return;

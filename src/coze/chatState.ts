@@ -3,7 +3,7 @@
 
 import { AnswerBuilder } from './answerBuilder';
 import { CozeError, shortMsg } from './errors';
-import type { AskProgress, ChatStatus, CozeAnswer, CozeUsage } from './types';
+import type { AskProgress, ChatStatus, CozeAnswer, CozeAttachment, CozeUsage } from './types';
 import type { RunningChats } from './runningChats';
 import type { AskScope } from './timing';
 import { isRecord } from './decode';
@@ -27,6 +27,18 @@ export interface FlowContext {
   cancelChat: (conversationId: string, chatId: string, signal: AbortSignal) => Promise<void>;
   /** Tells the client's owner (CozeClientOptions.onNotice) something about the server, at most once per `key`. */
   notice: (key: string, message: string) => void;
+  /** Files sent with the question (an object_string message); empty: a text message. */
+  attachments: readonly CozeAttachment[];
+  /** Talk to this chatflow (POST /v1/workflows/chat) instead of the bot. */
+  chatflow?: ChatflowTarget;
+}
+
+/** A chatflow question: `botId` / `appId` only when the caller named them (docs/coze-api.md#chatflows). */
+export interface ChatflowTarget {
+  workflowId: string;
+  botId?: string;
+  appId?: string;
+  parameters?: Record<string, unknown>;
 }
 
 /** Every one of these ends the wait (coze-js polls forever on `canceled`, coze-go stops only on `completed`). */
@@ -109,7 +121,7 @@ export class ChatState {
   answer(): CozeAnswer {
     const a: CozeAnswer = {
       text: this.answers.text,
-      reasoning: '',
+      reasoning: this.answers.reasoning,
       answers: this.answers.answers,
       followUps: [...this.answers.followUps],
       conversationId: this.conversationId ?? '',
@@ -128,8 +140,12 @@ export class ChatState {
   }
 }
 
-/** POST /v3/chat. conversation_id goes in the QUERY string: Coze ignores it in the body (docs/coze-api.md#starting-a-chat). */
+/**
+ * POST /v3/chat. conversation_id goes in the QUERY string: Coze ignores it in the body (docs/coze-api.md#starting-a-chat).
+ * A chatflow is POST /v1/workflows/chat instead, see chatflowRequest.
+ */
 export function startChatRequest(ctx: FlowContext, stream: boolean): ApiRequest {
+  if (ctx.chatflow) return chatflowRequest(ctx, ctx.chatflow);
   return {
     method: 'POST',
     path: '/v3/chat',
@@ -141,16 +157,40 @@ export function startChatRequest(ctx: FlowContext, stream: boolean): ApiRequest 
       user_id: ctx.userId,
       stream,
       auto_save_history: true, // must be true when stream is false (else 4007)
-      additional_messages: [{ role: 'user', type: 'question', content: ctx.question, content_type: 'text' }],
+      additional_messages: [userMessage(ctx)],
     },
   };
+}
+
+/**
+ * POST /v1/workflows/chat (docs/coze-api.md#chatflows): stream only (no `stream` field), no user_id, and —
+ * unlike /v3/chat — conversation_id in the BODY (coze-js, cozepy and Coze Studio's request struct all put it
+ * there). bot_id / app_id only when the caller named them: a chatflow of an app must not get a bot id.
+ */
+function chatflowRequest(ctx: FlowContext, flow: ChatflowTarget): ApiRequest {
+  const body: Record<string, unknown> = { workflow_id: flow.workflowId, additional_messages: [userMessage(ctx)] };
+  if (flow.parameters !== undefined) body.parameters = flow.parameters;
+  if (flow.appId !== undefined) body.app_id = flow.appId;
+  if (flow.botId !== undefined) body.bot_id = flow.botId;
+  if (ctx.conversationId !== undefined) body.conversation_id = ctx.conversationId;
+  return { method: 'POST', path: '/v1/workflows/chat', accept: 'text/event-stream, application/json', body };
+}
+
+/**
+ * The question as one user message: text, or — with attachments — `object_string`, whose content is a JSON
+ * STRING of the items, the text first (docs/coze-api.md#files-and-attachments).
+ */
+function userMessage(ctx: FlowContext): Record<string, string> {
+  if (ctx.attachments.length === 0) return { role: 'user', type: 'question', content: ctx.question, content_type: 'text' };
+  const items = [{ type: 'text', text: ctx.question }, ...ctx.attachments.map((a) => ({ type: a.type, file_id: a.fileId }))];
+  return { role: 'user', type: 'question', content_type: 'object_string', content: JSON.stringify(items) };
 }
 
 export function reportProgress(ctx: FlowContext): void {
   const cb = ctx.onProgress;
   if (!cb) return;
   const s = ctx.state;
-  const p: AskProgress = { status: s.status ?? 'created', elapsedMs: ctx.scope.elapsedMs(), text: s.answers.text, reasoning: '' };
+  const p: AskProgress = { status: s.status ?? 'created', elapsedMs: ctx.scope.elapsedMs(), text: s.answers.text, reasoning: s.answers.reasoning };
   if (s.conversationId) p.conversationId = s.conversationId;
   if (s.chatId) p.chatId = s.chatId;
   try {

@@ -1,19 +1,24 @@
 // CozeClient: validates the options, owns the transport (one keep-alive pool, one limiter), runs one flow per
 // question inside its deadline, and cancels on Coze a chat the caller no longer waits for.
 
-import { isBotId } from '../ids';
+import { isBotId, isCozeId } from '../ids';
 import { isLoopbackHost } from '../hosts';
 import { setMaxListeners } from 'node:events';
 import { RunningChats } from './runningChats';
-import { ChatState, isFinal, type FlowContext } from './chatState';
+import { ChatState, isFinal, type ChatflowTarget, type FlowContext } from './chatState';
+import { getBot, listBots, listWorkspaces } from './catalog';
+import { uploadFile } from './files';
+import { MAX_UPLOAD_BYTES } from '../uploadLimits';
 import { CozeError, isCozeError, withContext } from './errors';
 import { askByPolling } from './pollFlow';
 import { askByStreaming } from './streamFlow';
 import { AskScope } from './timing';
 import { Transport, type TransportConfig } from './transport';
+import { runWorkflowStream, streamResumeRequest, streamRunRequest } from './workflowRun';
 import type {
   AskOptions,
   CozeAnswer,
+  CozeAttachment,
   CozeBot,
   CozeClientOptions,
   CozeInvalidOption,
@@ -122,40 +127,77 @@ export class CozeClient {
     return p;
   }
 
-  // PENDING(helper A): bots, workspaces and files (docs/coze-api.md#beyond-chat). Replace these bodies.
-  /** GET /v1/workspaces, every page. */
-  listWorkspaces(_opts: { signal?: AbortSignal } = {}): Promise<CozeWorkspace[]> {
-    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  // Bots, workspaces and files (docs/coze-api.md#beyond-chat): catalog.ts and files.ts.
+  /**
+   * GET /v1/workspaces, every page (page_num from 1, 50 a page, Coze's maximum) until `total_count` are read.
+   * An empty page also ends the list, so a wrong total can't loop forever.
+   */
+  listWorkspaces(opts: { signal?: AbortSignal } = {}): Promise<CozeWorkspace[]> {
+    return this.oneOff(opts.signal, (signal) => listWorkspaces(this.transport, signal));
   }
 
-  /** GET /v1/bots?workspace_id=…: the bots published to the API channel, every page. */
-  listBots(_opts: { workspaceId: string; signal?: AbortSignal }): Promise<CozeBot[]> {
-    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  /**
+   * GET /v1/bots?workspace_id=…&publish_status=published_online&connector_id=1024: the bots published to the API
+   * channel (the only ones /v3/chat answers for), every page. Needs the token's listBot permission (else 4101).
+   * Coze Studio has no bot list: it answers HTTP 404 (the error's httpStatus), see docs/coze-api.md#workspaces-and-bots.
+   */
+  listBots(opts: { workspaceId: string; signal?: AbortSignal }): Promise<CozeBot[]> {
+    const workspaceId = typeof opts?.workspaceId === 'string' ? opts.workspaceId.trim() : '';
+    if (!isCozeId(workspaceId)) return Promise.reject(invalid('workspaceId', 'The Coze workspace id must contain only digits.'));
+    return this.oneOff(opts?.signal, (signal) => listBots(this.transport, workspaceId, signal));
   }
 
-  /** GET /v1/bots/:id. */
-  getBot(_botId: string, _opts: { signal?: AbortSignal } = {}): Promise<CozeBot> {
-    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  /** GET /v1/bots/:id: the bot's published name, description and icon. Coze Studio has it too. */
+  getBot(botId: string, opts: { signal?: AbortSignal } = {}): Promise<CozeBot> {
+    const id = typeof botId === 'string' ? botId.trim() : '';
+    if (!isBotId(id)) return Promise.reject(invalid('botId', 'The Coze bot id must contain only digits (e.g. 7445600453913968691).'));
+    return this.oneOff(opts.signal, (signal) => getBot(this.transport, id, signal));
   }
 
-  /** POST /v1/files/upload (multipart, field `file`). */
-  uploadFile(_file: { name: string; data: Uint8Array }, _opts: UploadOptions = {}): Promise<CozeUploadedFile> {
-    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  /**
+   * POST /v1/files/upload (multipart, field `file`, docs/coze-api.md#files-and-attachments). A file that is empty,
+   * unnamed or over MAX_UPLOAD_BYTES is refused before anything is sent (kind 'invalid-input', invalidOption 'file').
+   */
+  uploadFile(file: { name: string; data: Uint8Array }, opts: UploadOptions = {}): Promise<CozeUploadedFile> {
+    const name = typeof file?.name === 'string' ? file.name.trim() : '';
+    if (!name) return Promise.reject(invalid('file', 'The file to upload has no name.'));
+    if (!(file.data instanceof Uint8Array)) return Promise.reject(invalid('file', `The file ${name} has no data.`));
+    if (file.data.byteLength === 0) return Promise.reject(invalid('file', `The file ${name} is empty: Coze does not accept empty files.`));
+    if (file.data.byteLength > MAX_UPLOAD_BYTES) {
+      return Promise.reject(invalid('file', `The file ${name} is larger than 512 MB, the most Coze accepts.`));
+    }
+    return this.oneOff(opts.signal, (signal) => uploadFile(this.transport, { name, data: file.data }, opts.onProgress, signal));
   }
 
-  // PENDING(helper B): workflows (docs/coze-api.md#beyond-chat). Replace these bodies.
-  /** POST /v1/workflow/stream_run: resolves when the stream ends (done, or interrupted waiting for the user). */
-  runWorkflow(_workflowId: string, _opts: WorkflowRunOptions = {}): Promise<WorkflowRunResult> {
-    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+  // Workflows (docs/coze-api.md#workflows): the stream is read in workflowRun.ts.
+  /**
+   * POST /v1/workflow/stream_run: resolves when the stream ends (done, or interrupted waiting for the user).
+   * A workflow id that is not digits, or parameters that are not an object, reject with kind 'invalid-input'
+   * before anything is sent.
+   */
+  runWorkflow(workflowId: string, opts: WorkflowRunOptions = {}): Promise<WorkflowRunResult> {
+    const p = runWorkflowStream(
+      { transport: this.transport, maxWaitMs: this.maxWaitMs, closeSignal: this.closeController.signal, closed: this.closing !== undefined, toError: (e, scope) => this.toError(e, scope) },
+      () => streamRunRequest(workflowId, opts),
+      opts,
+    );
+    this.track(p);
+    return p;
   }
 
-  /** POST /v1/workflow/stream_resume: answers an interrupt and reads the rest of the run. */
+  /** POST /v1/workflow/stream_resume: answers an interrupt and reads the rest of the run (botId/appId are not sent). */
   resumeWorkflow(
-    _workflowId: string,
-    _resume: { eventId: string; resumeData: string; interruptType: number },
-    _opts: Omit<WorkflowRunOptions, 'parameters'> = {},
+    workflowId: string,
+    resume: { eventId: string; resumeData: string; interruptType: number },
+    opts: Omit<WorkflowRunOptions, 'parameters'> = {},
   ): Promise<WorkflowRunResult> {
-    return Promise.reject(new CozeError('protocol', 'not implemented yet'));
+    const p = runWorkflowStream(
+      { transport: this.transport, maxWaitMs: this.maxWaitMs, closeSignal: this.closeController.signal, closed: this.closing !== undefined, toError: (e, scope) => this.toError(e, scope) },
+      () => streamResumeRequest(workflowId, resume),
+      opts,
+    );
+    this.track(p);
+    return p;
   }
 
   /** Closes the connection pool. Questions still running reject with kind 'canceled'. */
@@ -170,6 +212,23 @@ export class CozeClient {
     return this.closing;
   }
 
+  /** A single call (a list, a lookup, an upload) under the caller's signal and the client's close; no overall deadline. */
+  private oneOff<T>(signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const p = (async () => {
+      if (this.closing) throw new CozeError('canceled', 'The Coze client was closed.');
+      const scope = new AskScope(undefined, signal, this.closeController.signal);
+      try {
+        return await run(scope.signal);
+      } catch (e) {
+        throw this.transport.scrub(this.toError(e, scope));
+      } finally {
+        scope.dispose();
+      }
+    })();
+    this.track(p);
+    return p;
+  }
+
   private async runAsk(question: string, options: AskOptions): Promise<CozeAnswer> {
     if (this.closing) throw new CozeError('canceled', 'The Coze client was closed.');
     if (typeof question !== 'string' || question.trim() === '') {
@@ -178,6 +237,12 @@ export class CozeClient {
     const botId = options.botId === undefined ? this.botId : options.botId.trim();
     if (!isBotId(botId)) {
       throw new CozeError('invalid-input', 'The Coze bot id must contain only digits (e.g. 7445600453913968691).', { invalidOption: 'botId', retryable: false });
+    }
+    const attachments = checkAttachments(options.attachments);
+    const chatflow = chatflowTarget(options);
+    if (chatflow && attachments.length > 0) {
+      // /v1/workflows/chat takes text messages only: files go in through the chatflow's parameters (docs: workflow_chat).
+      throw invalid('attachments', 'A chatflow takes only text messages: pass files to it through its parameters, not as attachments.');
     }
     const scope = new AskScope(this.maxWaitMs, options.signal, this.closeController.signal);
     const state = new ChatState(options.conversationId || undefined);
@@ -199,10 +264,13 @@ export class CozeClient {
       ifConversationBusy: options.ifConversationBusy === 'cancel' ? 'cancel' : 'wait',
       cancelChat: (conversationId, chatId, signal) => this.sendCancel(conversationId, chatId, signal, {}),
       notice: (key, message) => this.notice(key, message),
+      attachments,
     };
+    if (chatflow) ctx.chatflow = chatflow;
     let leftRunning = false;
     try {
-      return await (options.mode === 'poll' ? askByPolling(ctx) : askByStreaming(ctx));
+      // /v1/workflows/chat only streams (docs/coze-api.md#chatflows): a chatflow is read as a stream in poll mode too.
+      return await (options.mode === 'poll' && !chatflow ? askByPolling(ctx) : askByStreaming(ctx));
     } catch (e) {
       const err = this.transport.scrub(this.toError(e, scope));
       withContext(err, state.context());
@@ -326,6 +394,45 @@ function parseBaseUrl(raw: unknown, allowInsecureHttp: boolean): URL {
   // listed this very host) accepts that it crosses the network in clear text.
   if (url.protocol === 'http:' && (isLoopbackHost(url.hostname) || allowInsecureHttp)) return url;
   throw invalid('baseUrl', 'The Coze base URL must use https:// (http:// is accepted only for localhost, or with allowInsecureHttp).');
+}
+
+/** AskOptions.attachments, checked: each a 'file' or 'image' with a digits-only file id. */
+function checkAttachments(list: AskOptions['attachments']): CozeAttachment[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw invalid('attachments', 'The attachments must be a list.');
+  return list.map((a: CozeAttachment) => {
+    const fileId = typeof a?.fileId === 'string' ? a.fileId.trim() : '';
+    if ((a?.type !== 'file' && a?.type !== 'image') || !isCozeId(fileId)) {
+      throw invalid('attachments', 'An attachment must be a file or an image with the id Coze gave it on upload (digits only).');
+    }
+    return { type: a.type, fileId };
+  });
+}
+
+/**
+ * The chatflow of a question, when AskOptions.workflowId is set. bot_id is sent only when the caller gave
+ * AskOptions.botId explicitly, never the client's default bot: a chatflow of an app must not carry one (Coze
+ * refuses bot_id together with app_id, docs: workflow_chat).
+ */
+function chatflowTarget(options: AskOptions): ChatflowTarget | undefined {
+  if (options.workflowId === undefined) return undefined;
+  const workflowId = typeof options.workflowId === 'string' ? options.workflowId.trim() : '';
+  if (!isCozeId(workflowId)) {
+    throw invalid('workflowId', 'The Coze workflow id must contain only digits (the number after workflow_id= in its page address).');
+  }
+  const target: ChatflowTarget = { workflowId };
+  if (options.botId !== undefined) target.botId = options.botId.trim();
+  if (options.appId !== undefined) {
+    const appId = typeof options.appId === 'string' ? options.appId.trim() : '';
+    if (!isCozeId(appId)) throw invalid('appId', 'The Coze app id must contain only digits.');
+    target.appId = appId;
+  }
+  if (options.parameters !== undefined) {
+    const p = options.parameters;
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw invalid('parameters', 'The chatflow parameters must be a JSON object.');
+    target.parameters = p;
+  }
+  return target;
 }
 
 function invalid(option: CozeInvalidOption, message: string): CozeError {

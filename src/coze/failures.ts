@@ -70,6 +70,12 @@ export function timeoutError(phase: AttemptPhase, idempotent: boolean, ctx: Fail
         reason: 'first-byte-timeout',
         retryable: idempotent,
       });
+    case 'send':
+      // An upload stalled: nothing could be handed to the connection for idleMs (docs/coze-api.md#files-and-attachments).
+      return new CozeError('timeout', `The upload to ${host} stalled: nothing could be sent for ${formatSeconds(idleMs)}.`, {
+        reason: 'idle-timeout',
+        retryable: idempotent,
+      });
     case 'body':
       return new CozeError('timeout', `Coze went silent for ${formatSeconds(idleMs)} in the middle of its reply.`, {
         reason: 'idle-timeout',

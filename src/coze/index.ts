@@ -6,6 +6,7 @@ export { CozeClient } from './client';
 export { CozeError, isCozeError, type CozeErrorInit } from './errors';
 export { SseParser, parseSse, isDoneData, type SseEvent } from './sse';
 export { RateLimiter, type LimiterClock } from './rateLimiter';
+export { IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, fileExtension, isImageFileName } from '../uploadLimits';
 export type {
   AskOptions,
   AskProgress,

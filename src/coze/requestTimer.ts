@@ -3,7 +3,11 @@
 // and a user who set "30 s" should get 30 s.
 //
 //   connect     dispatch → request written: TCP connect, proxy CONNECT, TLS handshake   (connectTimeoutMs)
+//   send        an upload's body being written: between two chunks handed over          (streamIdleTimeoutMs)
 //   first-byte  request written → response headers                                       (firstByteTimeoutMs)
+//
+// A request with an upload body (sending()/sent()) is in `send` from its first chunk to its last: a large body
+// on a slow uplink is not a server that does not answer, and the first-byte timer starts once the body is sent.
 //   body        between two chunks of the reply, from the headers on                     (streamIdleTimeoutMs)
 //
 // The phase changes come from an undici interceptor (onRequestStart = the connection is ready and the request is
@@ -13,7 +17,7 @@
 import type { Dispatcher } from 'undici';
 import type { CozeError } from './errors';
 
-export type AttemptPhase = 'connect' | 'first-byte' | 'body';
+export type AttemptPhase = 'connect' | 'send' | 'first-byte' | 'body';
 
 export interface AttemptLimits {
   connectMs: number;
@@ -77,6 +81,17 @@ export class AttemptTimer {
     if (this.phase === 'body') this.deadline = performance.now() + this.limits.idleMs;
   }
 
+  /** A chunk of an upload body is being handed to the connection: the silence timer of `send` restarts. */
+  sending(): void {
+    if (this.phase === 'first-byte') this.enter('send', this.limits.idleMs);
+    else if (this.phase === 'send') this.deadline = performance.now() + this.limits.idleMs;
+  }
+
+  /** The whole upload body was handed over: the first-byte timer starts now (the server can't answer before). */
+  sent(): void {
+    if (this.phase === 'send') this.enter('first-byte', this.limits.firstByteMs);
+  }
+
   /** Ends the timing of this attempt (success or failure). Idempotent. */
   dispose(): void {
     this.phase = 'done';
@@ -89,7 +104,8 @@ export class AttemptTimer {
   }
 
   private headers(): void {
-    if (this.phase === 'connect' || this.phase === 'first-byte') this.enter('body', this.limits.idleMs);
+    // A server may answer before it has read the whole upload (an error): that ends `send` too.
+    if (this.phase === 'connect' || this.phase === 'send' || this.phase === 'first-byte') this.enter('body', this.limits.idleMs);
   }
 
   private enter(phase: AttemptPhase, ms: number): void {

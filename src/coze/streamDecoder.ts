@@ -14,6 +14,11 @@ export interface StreamDecoderDeps {
   redact: (s: string) => string;
   /** Something the caller may want to show changed (status, ids, text). */
   onProgress: () => void;
+  /**
+   * A chatflow's stream (POST /v1/workflows/chat, docs/coze-api.md#chatflows): `requires_action` is a Question
+   * or Input node waiting for the user's next message — the answer so far is the node's question, not a failure.
+   */
+  chatflow?: boolean;
 }
 
 export class StreamDecoder {
@@ -76,6 +81,10 @@ export class StreamDecoder {
         state.noteChat(parseData(ev));
         // The event name is what counts, even if its data forgot the status (Studio spells `cancelled`).
         state.status = normalizeStatus(ev.event.slice('conversation.chat.'.length));
+        if (state.status === 'requires_action' && this.deps.chatflow) {
+          onProgress();
+          return;
+        }
         if (state.status !== 'completed') throw finalStatusError(state, this.deps.meta.logId);
         onProgress();
         return;
@@ -89,7 +98,8 @@ export class StreamDecoder {
         throw new CozeError('api', redact(`Coze reported an error in the stream${msg}.`), { logId: meta.logId });
       }
       case 'done':
-        if (isDoneData(ev.data)) this.done = true;
+        // A chatflow's done carries {"debug_url":…} instead of "[DONE]" (docs/coze-api.md#chatflows).
+        if (isDoneData(ev.data) || (this.deps.chatflow && isJsonObject(ev.data))) this.done = true;
         return;
       case 'conversation.stream.done':
         // Coze Studio's end of stream, with an empty data line (docs/coze-api.md#end-of-stream).
@@ -111,6 +121,14 @@ function parseData(ev: SseEvent): Record<string, unknown> {
   }
   if (!isRecord(v)) throw new CozeError('protocol', `Coze sent an unexpected stream event (${printable(ev.event)}).`);
   return v;
+}
+
+function isJsonObject(data: string): boolean {
+  try {
+    return isRecord(JSON.parse(data));
+  } catch {
+    return false;
+  }
 }
 
 /** An event name is server text: keep it short and printable in a message. */

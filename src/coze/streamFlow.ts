@@ -44,7 +44,8 @@ export async function readStream(ctx: FlowContext, res: ApiResponse): Promise<St
   }
   if (res.status !== 200) throw httpError(res, 'unexpected');
 
-  const decoder = new StreamDecoder({ state, meta: res, redact: (s) => transport.redact(s), onProgress: () => reportProgress(ctx) });
+  const chatflow = ctx.chatflow !== undefined;
+  const decoder = new StreamDecoder({ state, meta: res, redact: (s) => transport.redact(s), onProgress: () => reportProgress(ctx), chatflow });
   let gotBytes = false;
   let tailTimer: ReturnType<typeof setTimeout> | undefined;
   let tailClosed = false;
@@ -78,7 +79,11 @@ export async function readStream(ctx: FlowContext, res: ApiResponse): Promise<St
   if (!gotBytes) {
     throw new CozeError('protocol', 'Coze sent an empty stream.', { logId: res.logId });
   }
-  return state.status === 'completed' ? 'final' : 'unfinished';
+  if (state.status === 'completed') return 'final';
+  // A chatflow that stops at a Question node (requires_action, or `done` without a chat event): its answer so far
+  // is the node's question, and the user's next message continues the flow (docs/coze-api.md#chatflows).
+  if (chatflow && (state.status === 'requires_action' || (decoder.done && state.answers.text !== ''))) return 'final';
+  return 'unfinished';
 }
 
 /** The stream ended (done or EOF) without a final chat event: ask Coze how the chat ended. */

@@ -9,6 +9,7 @@
 // - Each request is a billed call on the free plan (500 in total): retries are bounded, and every start
 //   (first try, retry, poll, cancel) goes through the limiter.
 
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { buildDispatcher, stripUserinfo, type ProxyRoute } from './dispatcher';
 import { apiError, decodeCozeJson } from './decode';
@@ -39,7 +40,10 @@ export interface ApiRequest {
   /** e.g. /v3/chat */
   path: string;
   query?: Record<string, string | undefined>;
+  /** Sent as JSON. */
   body?: unknown;
+  /** A body that is not JSON (a multipart upload), opened afresh for every attempt. Wins over `body`. */
+  upload?: UploadBody;
   /** Goes ahead of ordinary requests in the limiter (the cancel sent when a question is stopped). */
   urgent?: boolean;
   /** Overrides the configured retries (the best-effort cancel after a stop uses fewer). */
@@ -51,6 +55,19 @@ export interface ApiRequest {
    * chat the client does not know: a known one is waited for or canceled instead (busy.ts).
    */
   retryBusy?: boolean;
+}
+
+/**
+ * A request body that is built, not JSON-encoded: a multipart upload (src/coze/fileUpload.ts). A retry can't
+ * reread a stream that was sent, so the transport asks for a fresh one per attempt.
+ */
+export interface UploadBody {
+  /** Exact byte length of every body open() gives (sent as Content-Length). */
+  length: number;
+  /** A fresh body and its content type (a multipart boundary differs per body: multipart/form-data; boundary=…). */
+  open(): { contentType: string; body: AsyncIterable<Uint8Array> };
+  /** Bytes handed to the connection in the current attempt, of `length`; starts at 0 again on a retry. */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
 }
 
 export interface ApiResponse {
@@ -128,7 +145,9 @@ export class Transport {
       'user-agent': 'ask-coze-vscode',
     };
     let body: string | undefined;
-    if (req.body !== undefined) {
+    if (req.upload) {
+      headers['content-length'] = String(req.upload.length);
+    } else if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body);
     }
@@ -142,11 +161,14 @@ export class Transport {
       let replyHeaders: Dispatcher.ResponseData['headers'] | undefined;
       let waitMs: number;
       try {
+        const upload = req.upload?.open();
+        if (upload) headers['content-type'] = upload.contentType;
         const raw = await untilAborted(
           request(this.origin + pathWithQuery, {
             method: req.method,
             headers,
-            body,
+            // undici sends an async iterable chunk by chunk, waiting for the socket to drain between chunks.
+            body: upload ? (sendUpload(upload.body, req.upload!, timer) as unknown as Readable) : body,
             signal: timer.signal,
             dispatcher: timer.wrap(this.dispatcher),
             // Ours (AttemptTimer) are exact; undici's would fire up to ~1 s late and with other messages.
@@ -325,6 +347,37 @@ function untilAborted<T extends { body: { destroy(): unknown } }>(p: Promise<T>,
     );
   });
 }
+
+/**
+ * One attempt's upload body: while it is sent the attempt is in the timer's `send` phase (a large body on a slow
+ * uplink is not a silent server; the first-byte timer starts after the last chunk), and progress is reported
+ * once undici asks for the next chunk (it has written the last one).
+ */
+async function* sendUpload(body: AsyncIterable<Uint8Array>, upload: UploadBody, timer: AttemptTimer): AsyncGenerator<Uint8Array> {
+  let sent = 0;
+  const report = () => {
+    try {
+      upload.onProgress?.(sent, upload.length);
+    } catch {
+      // A throwing progress callback must not break the upload.
+    }
+  };
+  report();
+  for await (const chunk of body) {
+    // A Blob's stream may yield a whole file at once: hand it over in slices (views, not copies), so that
+    // progress and the first-byte timer move while a large file is on its way.
+    for (let at = 0; at < chunk.byteLength; at += UPLOAD_SLICE_BYTES) {
+      const slice = chunk.subarray(at, at + UPLOAD_SLICE_BYTES);
+      timer.sending();
+      yield slice;
+      sent += slice.byteLength;
+      report();
+    }
+  }
+  timer.sent();
+}
+
+const UPLOAD_SLICE_BYTES = 64 * 1024;
 
 /**
  * What the retry policy goes by. The body code decides when there is one; a reply without one has only its

@@ -134,7 +134,7 @@ export interface AskOptions {
   /**
    * Files uploaded with `uploadFile`, sent with the question as one user message of content_type
    * 'object_string' whose content is the JSON string of [{type:'text',text:question}, …{type, file_id}]
-   * (docs/coze-api.md#attachments). Absent or empty: the ordinary text message, unchanged.
+   * (docs/coze-api.md#files-and-attachments). Absent or empty: the ordinary text message, unchanged.
    */
   attachments?: readonly CozeAttachment[];
   /**
@@ -306,4 +306,15 @@ export type CozeErrorReason =
   | 'max-wait';
 
 /** For errors of kind 'invalid-input': which input is wrong. */
-export type CozeInvalidOption = 'baseUrl' | 'token' | 'botId' | 'userId' | 'proxy' | 'tls' | 'dispatcher' | 'question';
+export type CozeInvalidOption = 'baseUrl' | 'token' | 'botId' | 'userId' | 'proxy' | 'tls' | 'dispatcher' | 'question'
+  /** runWorkflow / resumeWorkflow: the workflow id, the parameters (a JSON object), the interrupt's event id. */
+  | 'workflowId'
+  | 'parameters'
+  | 'eventId'
+  /** listBots: the workspace id; ask with workflowId: the app id (digits only). */
+  | 'workspaceId'
+  | 'appId'
+  /** uploadFile: no name, no data, empty, or over MAX_UPLOAD_BYTES. */
+  | 'file'
+  /** ask: an attachment that is not a file/image with a digits-only file id. */
+  | 'attachments';

@@ -3,6 +3,9 @@
 
 import type { ChatStatus, ContentType, CozeError, FinalStatus, MessageType, RequiredAction, Usage } from './types';
 import { isRecord } from './util';
+import { isBotList, isWorkspaceList, type FakeBot, type FakeWorkspace } from './catalog';
+import { MAX_UPLOAD_BYTES } from './files';
+import { isWorkflowBehavior, type WorkflowBehavior } from './workflowBehavior';
 
 export interface SseFormat {
   /** `data: {...}` instead of `data:{...}`. Official examples have no space, some docs do: clients must accept both. */
@@ -86,6 +89,20 @@ export interface FakeBehavior {
   expiredTokens: string[];
   /** Overrides of the computed usage. */
   usage?: Partial<Usage>;
+  /** GET /v1/workspaces lists these (all pages). Absent: the seed in catalog.ts (two workspaces). */
+  workspaces?: FakeWorkspace[];
+  /** `total_count` GET /v1/workspaces claims, instead of the real count (a wrong total must not loop a client). */
+  workspacesTotal?: number;
+  /** GET /v1/bots and /v1/bots/:id know these. Absent: the seed in catalog.ts (23 API bots in the personal workspace). */
+  bots?: FakeBot[];
+  /** GET /v1/bots answers this code (HTTP 200), as for a token without the listBot permission: 4101. */
+  botListDenied?: number;
+  /** POST /v1/files/upload refuses larger files (4000). Default 512 MB, Coze's limit. */
+  maxUploadBytes: number;
+  /** POST /v1/files/upload stops reading the body this long after its first chunk (a slow uplink). Default 0. */
+  uploadStallMs: number;
+  /** Workflow runs (/v1/workflow/*): see workflowBehavior.ts. Absent: the scripted defaults. */
+  workflow?: WorkflowBehavior;
 }
 
 /**
@@ -115,6 +132,8 @@ export function defaultBehavior(): FakeBehavior {
     unpublishedBotIds: [],
     forbiddenTokens: [],
     expiredTokens: [],
+    maxUploadBytes: MAX_UPLOAD_BYTES,
+    uploadStallMs: 0,
   };
 }
 
@@ -153,6 +172,13 @@ const CHECKS: Record<keyof FakeBehavior, Check> = {
   forbiddenTokens: isStrArr,
   expiredTokens: isStrArr,
   usage: (v) => isRecord(v) && Object.values(v).every(isNum),
+  workspaces: isWorkspaceList,
+  workspacesTotal: isNum,
+  bots: isBotList,
+  botListDenied: (v) => typeof v === 'number' && Number.isInteger(v) && v !== 0,
+  maxUploadBytes: isNum,
+  uploadStallMs: isNum,
+  workflow: isWorkflowBehavior,
 };
 
 /** Checks a patch (from tests or the control API). Returns an error message, or undefined when fine. */

@@ -4,6 +4,7 @@ import { type FakeBehavior } from './behavior';
 import { scriptFor, type Script } from './answers';
 import type { ChatJson, ChatSnapshot, ChatStatus, CozeError, FinalStatus, MessageJson, MessageType, RequiredAction, Usage } from './types';
 import { type IdFactory, type Timers, unixSeconds } from './util';
+import type { ContentItem } from './files';
 
 export interface Conversation {
   id: string;
@@ -37,6 +38,9 @@ export interface ChatRecord {
   readonly requiredAction: RequiredAction;
   readonly metaData: Record<string, string>;
   readonly conversationIdInBody?: unknown;
+  /** The question's object_string items; a chatflow's workflow_id / parameters / app_id. */
+  readonly contentItems?: ContentItem[];
+  readonly chatflow?: ChatflowInfo;
   status: ChatStatus;
   canceled: boolean;
   clientDisconnected: boolean;
@@ -57,6 +61,14 @@ export interface NewChat {
   behavior: FakeBehavior;
   metaData: Record<string, string>;
   conversationIdInBody?: unknown;
+  contentItems?: ContentItem[];
+  chatflow?: ChatflowInfo;
+}
+
+export interface ChatflowInfo {
+  workflowId: string;
+  parameters?: Record<string, unknown>;
+  appId?: string;
 }
 
 const OK: CozeError = { code: 0, msg: '' };
@@ -192,6 +204,8 @@ export class ChatStore {
       messages: [],
     };
     if (n.conversationIdInBody === undefined) delete (chat as { conversationIdInBody?: unknown }).conversationIdInBody;
+    if (n.contentItems) (chat as { contentItems?: ContentItem[] }).contentItems = n.contentItems;
+    if (n.chatflow) (chat as { chatflow?: ChatflowInfo }).chatflow = n.chatflow;
     this.chats.set(id, chat);
     n.conversation.chatIds.push(id);
     return chat;
@@ -252,7 +266,8 @@ export class ChatStore {
       case 'completed':
         return [...p.extras, ...p.answers, p.verbose, ...p.followUps];
       case 'requires_action':
-        return [...p.extras, p.functionCall];
+        // A chatflow's Question node asks in an answer message; a bot's tool call is a function_call.
+        return chat.chatflow ? [...p.extras, ...p.answers] : [...p.extras, p.functionCall];
       default:
         return [...p.extras];
     }
@@ -330,6 +345,12 @@ export class ChatStore {
     if (chat.failedAt !== undefined) s.failedAt = chat.failedAt;
     if (chat.status === 'completed') s.usage = { ...chat.plannedUsage };
     if (chat.conversationIdInBody !== undefined) s.conversationIdInBody = chat.conversationIdInBody;
+    if (chat.contentItems) s.contentItems = structuredClone(chat.contentItems);
+    if (chat.chatflow) {
+      s.workflowId = chat.chatflow.workflowId;
+      if (chat.chatflow.parameters) s.parameters = structuredClone(chat.chatflow.parameters);
+      if (chat.chatflow.appId) s.appId = chat.chatflow.appId;
+    }
     return s;
   }
 

@@ -2,6 +2,7 @@
 
 import type { Endpoint } from './types';
 import { isRecord } from './util';
+import { isWorkflowStream } from './workflowBehavior';
 
 export type FaultEndpoint = Exclude<Endpoint, 'other'> | 'any';
 
@@ -69,7 +70,7 @@ export class FaultQueue {
       if (kindPhase !== phase) return false;
       if (fault.endpoint !== 'any' && fault.endpoint !== endpoint) return false;
       if (fault.stream !== undefined && fault.stream !== stream) return false;
-      return !STREAM_ONLY.includes(fault.kind) || (stream && endpoint === 'chat');
+      return !STREAM_ONLY.includes(fault.kind) || (stream && (endpoint === 'chat' || endpoint === 'chatflow' || isWorkflowStream(endpoint)));
     });
     if (index < 0) return undefined;
     const entry = this.queue[index]!;
@@ -87,7 +88,10 @@ export class FaultQueue {
   }
 }
 
-const ENDPOINTS: readonly string[] = ['chat', 'retrieve', 'list', 'cancel', 'any'];
+const ENDPOINTS: readonly string[] = [
+  'chat', 'retrieve', 'list', 'cancel', 'any', 'workflowRun', 'workflowStream', 'workflowResume',
+  'workspaces', 'bots', 'bot', 'upload', 'chatflow',
+];
 const count = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Checks a fault (from tests or the control API). Returns an error message, or undefined when fine. */

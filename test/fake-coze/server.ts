@@ -13,6 +13,11 @@ import { SseWriter, type RawWrite, type WritePlan } from './sse';
 import { runStream } from './stream';
 import type { AuthOutcome, ChatSnapshot, Endpoint, FinalStatus, RecordedRequest } from './types';
 import { IdFactory, isRecord, newLogId, Timers } from './util';
+import { isWorkflowStream } from './workflowBehavior';
+import { botInfo, listBots, listWorkspaces } from './catalog';
+import { FileStore, parseObjectString, type ContentItem, type FileInfo } from './files';
+import type { ChatflowInfo } from './chats';
+import { FakeWorkflows, workflowEndpoint } from './workflows';
 
 export interface FakeCozeStartOptions {
   /** Default 0 (any free port). */
@@ -39,6 +44,10 @@ interface ParsedBody {
   value?: unknown;
   /** True when the body is empty or valid JSON. */
   json: boolean;
+  /** The bytes, for an upload (not parsed as JSON). */
+  raw?: Buffer;
+  /** An upload over the limit (its bytes were not kept). */
+  tooLarge?: boolean;
 }
 
 export class FakeCozeServer {
@@ -47,6 +56,8 @@ export class FakeCozeServer {
   private readonly ids = new IdFactory();
   private readonly store: ChatStore;
   private readonly faults = new FaultQueue();
+  private readonly workflows = new FakeWorkflows(this.ids);
+  private readonly fileStore = new FileStore(this.ids);
   private readonly recorded: RecordedRequest[] = [];
   private readonly sockets = new Set<Socket>();
   /** API responses not finished yet (streams, hangs, latency waits): reset() and close() cut them. */
@@ -104,6 +115,16 @@ export class FakeCozeServer {
     return this.recorded;
   }
 
+  /** Files uploaded so far (POST /v1/files/upload), without their bytes; also GET /__fake/files. */
+  get files(): FileInfo[] {
+    return this.fileStore.list();
+  }
+
+  /** The bytes of an uploaded file, as the server received them. */
+  fileBytes(fileId: string): Buffer | undefined {
+    return this.fileStore.get(fileId)?.data;
+  }
+
   get chats(): ChatSnapshot[] {
     return this.store.all().map((c) => this.store.snapshot(c));
   }
@@ -153,6 +174,8 @@ export class FakeCozeServer {
     this.inflight.clear();
     this.timers.clearAll();
     this.store.clear();
+    this.workflows.clear();
+    this.fileStore.clear();
     this.faults.clear();
     this.recorded.length = 0;
     this.resetBehavior();
@@ -200,10 +223,16 @@ export class FakeCozeServer {
     this.inflight.add(res);
     res.on('close', () => this.inflight.delete(res));
     const rec = this.record(req, url);
-    const body = await readBody(req);
+    const upload = rec.endpoint === 'upload';
+    // A slow uplink: stop reading the upload for a while after its first chunk (the client's writes then block).
+    const stall = upload && this.behavior.uploadStallMs > 0 ? (r: http.IncomingMessage) => this.stall(r, this.behavior.uploadStallMs) : undefined;
+    const body = await readBody(req, upload ? this.behavior.maxUploadBytes : BODY_LIMIT, upload, stall);
     if (body === undefined) return; // the client left while sending
     if (body.value !== undefined) rec.body = body.value;
     rec.stream = rec.endpoint === 'chat' && isRecord(body.value) && this.streams(body.value.stream);
+    if (isWorkflowStream(rec.endpoint)) rec.stream = true;
+    // /v1/workflows/chat only streams (docs/coze-api.md#chatflows).
+    if (rec.endpoint === 'chatflow') rec.stream = true;
 
     // Faults stand for gateways and networks: they act before Coze's own auth and validation.
     const fault = this.faults.take('request', rec.endpoint, rec.stream);
@@ -242,6 +271,24 @@ export class FakeCozeServer {
         );
       case 'cancel':
         return this.handleCancel(res, rec, body);
+      case 'chatflow':
+        return this.handleChat(res, rec, url, body, true);
+      case 'workspaces':
+      case 'bots':
+      case 'bot':
+        return this.handleCatalog(res, rec, url);
+      case 'upload':
+        return this.handleUpload(req, res, rec, body);
+      case 'workflowRun':
+      case 'workflowStream':
+      case 'workflowResume':
+        return this.workflows.handle(res, rec, body.json ? body.value : undefined, {
+          behavior: this.behavior,
+          timers: this.timers,
+          sendJson: (status, payload) => this.sendJson(res, rec, status, payload),
+          logidHeader: () => this.logidHeader(),
+          takeStreamFault: () => this.faults.take('stream', rec.endpoint, true),
+        });
     }
   }
 
@@ -275,14 +322,31 @@ export class FakeCozeServer {
     return this.acceptAnyToken || this.tokens.has(token) ? 'ok' : 'invalid';
   }
 
-  private handleChat(res: http.ServerResponse, rec: RecordedRequest, url: URL, body: ParsedBody): void {
+  /**
+   * POST /v3/chat, and POST /v1/workflows/chat (`chatflow`, docs/coze-api.md#chatflows): the same events, but
+   * workflow_id required, bot_id / app_id optional (not both), no user_id, conversation_id in the BODY, stream only.
+   */
+  private handleChat(res: http.ServerResponse, rec: RecordedRequest, url: URL, body: ParsedBody, chatflow = false): void {
     const b = body.value;
     if (!body.json || !isRecord(b)) return this.fail(res, rec, 4000, 'invalid request: the body is not a valid json or chat request');
-    // Trap: conversation_id belongs in the query string. Coze ignores it in the body; so do we, but we note it.
-    if (b.conversation_id !== undefined) rec.conversationIdInBody = b.conversation_id;
-    if (typeof b.bot_id !== 'string' || b.bot_id === '') return this.fail(res, rec, 4000, 'invalid request: bot_id must be a non-empty string');
-    const botId = b.bot_id;
-    if (this.behavior.unpublishedBotIds.includes(botId)) {
+    let flow: ChatflowInfo | undefined;
+    if (chatflow) {
+      if (typeof b.workflow_id !== 'string' || !/^\d+$/.test(b.workflow_id)) return this.fail(res, rec, 4000, 'invalid parameter: workflow_id must be a string of digits');
+      if (b.bot_id !== undefined && b.app_id !== undefined) return this.fail(res, rec, 4000, 'invalid parameter: give bot_id or app_id, not both');
+      if (b.app_id !== undefined && typeof b.app_id !== 'string') return this.fail(res, rec, 4000, 'invalid parameter: app_id must be a string');
+      if (b.parameters !== undefined && !isRecord(b.parameters)) return this.fail(res, rec, 4000, 'invalid parameter: parameters must be an object');
+      flow = { workflowId: b.workflow_id };
+      if (isRecord(b.parameters)) flow.parameters = b.parameters;
+      if (typeof b.app_id === 'string') flow.appId = b.app_id;
+    } else if (b.conversation_id !== undefined) {
+      // Trap: conversation_id belongs in the query string. Coze ignores it in the body; so do we, but we note it.
+      rec.conversationIdInBody = b.conversation_id;
+    }
+    if (chatflow ? b.bot_id !== undefined && (typeof b.bot_id !== 'string' || b.bot_id === '') : typeof b.bot_id !== 'string' || b.bot_id === '') {
+      return this.fail(res, rec, 4000, 'invalid request: bot_id must be a non-empty string');
+    }
+    const botId = typeof b.bot_id === 'string' ? b.bot_id : '';
+    if (botId !== '' && this.behavior.unpublishedBotIds.includes(botId)) {
       // Studio finds this once the run starts: an `error` event with its run-error code on an event stream.
       if (this.studio && rec.stream) return this.studioStreamError(res, rec, 103100001, `agent ${botId} is not published to the API connector`);
       if (this.studio) return this.fail(res, rec, 103100002, `agent ${botId} is not published to the API connector`);
@@ -293,13 +357,17 @@ export class FakeCozeServer {
         `The bot_id ${botId} has not been published to the channel Agent As API. Publish the bot to the API channel and try again.`,
       );
     }
-    if (!/^\d+$/.test(botId)) return this.fail(res, rec, 4006, 'invalid bot_id: the bot does not exist');
-    if (typeof b.user_id !== 'string' || b.user_id === '') return this.fail(res, rec, 4000, 'invalid request: user_id must be a non-empty string');
+    if (botId !== '' && !/^\d+$/.test(botId)) return this.fail(res, rec, 4006, 'invalid bot_id: the bot does not exist');
+    if (!chatflow && (typeof b.user_id !== 'string' || b.user_id === '')) {
+      return this.fail(res, rec, 4000, 'invalid request: user_id must be a non-empty string');
+    }
     const messages = b.additional_messages ?? [];
     if (!Array.isArray(messages) || !messages.every((m) => isRecord(m) && typeof m.role === 'string')) {
       return this.fail(res, rec, 4000, 'invalid request: additional_messages must be an array of messages');
     }
     if (messages.length > MAX_ADDITIONAL_MESSAGES) return this.fail(res, rec, 4004, 'additional_messages exceeds the limit of 100 items');
+    // A chatflow takes at most 50 messages (docs: workflow_chat).
+    if (chatflow && messages.length > 50) return this.fail(res, rec, 4000, 'invalid parameter: additional_messages exceeds the limit of 50 items');
     const metaData = b.meta_data ?? {};
     if (!isValidMetaData(metaData)) return this.fail(res, rec, 4003, 'meta_data exceeds the limit (16 pairs, key ≤ 64, value ≤ 512 chars)');
     const stream = rec.stream;
@@ -307,7 +375,7 @@ export class FakeCozeServer {
       return this.fail(res, rec, 4007, 'auto_save_history must be true when stream is false');
     }
 
-    const conversationId = url.searchParams.get('conversation_id');
+    const conversationId = chatflow ? (typeof b.conversation_id === 'string' ? b.conversation_id : null) : url.searchParams.get('conversation_id');
     let conversation = conversationId ? this.store.conversation(conversationId) : undefined;
     // Studio starts a new conversation for an unknown conversation_id, silently (docs/coze-api.md#coze-studio).
     if (conversationId && !conversation && !this.studio) return this.fail(res, rec, 4002, 'invalid conversation: conversation_id not found');
@@ -318,16 +386,31 @@ export class FakeCozeServer {
 
     // The question is the last user message (history comes first, chronologically).
     const last = [...messages].reverse().find((m) => isRecord(m) && m.role === 'user') as Record<string, unknown> | undefined;
-    const question = typeof last?.content === 'string' ? last.content : last ? JSON.stringify(last.content ?? '') : '';
+    let question = typeof last?.content === 'string' ? last.content : last ? JSON.stringify(last.content ?? '') : '';
+    let contentItems: ContentItem[] | undefined;
+    for (const m of messages as Array<Record<string, unknown>>) {
+      if (m.content_type !== 'object_string') continue;
+      // A chatflow's messages are text only; files go in through its parameters (docs: workflow_chat).
+      if (chatflow) return this.fail(res, rec, 4000, 'invalid parameter: a chatflow message must be text (content_type text)');
+      const parsed = parseObjectString(m.content, (id) => this.fileStore.get(id) !== undefined);
+      // Studio silently drops object_string content it can't read (docs/coze-api.md#coze-studio); the cloud refuses it.
+      if (!parsed.ok && !this.studio) return this.fail(res, rec, 4000, `invalid parameter: ${parsed.msg}`);
+      if (m === last) {
+        contentItems = parsed.ok ? parsed.items : [];
+        question = contentItems.find((i) => i.type === 'text')?.text ?? '';
+      }
+    }
     const chat = this.store.create({
       conversation,
       botId,
-      userId: b.user_id,
+      userId: typeof b.user_id === 'string' ? b.user_id : '',
       question,
       stream,
       behavior: structuredClone(this.behavior),
       metaData,
-      conversationIdInBody: b.conversation_id,
+      ...(chatflow ? {} : { conversationIdInBody: b.conversation_id }),
+      ...(contentItems ? { contentItems } : {}),
+      ...(flow ? { chatflow: flow } : {}),
     });
     rec.chatId = chat.id;
     if (stream) return this.startStream(res, rec, chat);
@@ -373,7 +456,7 @@ export class FakeCozeServer {
     rec.logid = log.value;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', [log.name]: log.value });
     res.flushHeaders();
-    const fault = this.faults.take('stream', 'chat', true);
+    const fault = this.faults.take('stream', rec.endpoint, true);
     if (fault) rec.fault = fault.kind;
     let gone = false;
     res.on('close', () => {
@@ -407,6 +490,41 @@ export class FakeCozeServer {
       destroy: () => resetSocket(res.socket),
       end: () => res.end(),
     }, fault);
+  }
+
+  private stall(req: http.IncomingMessage, ms: number): void {
+    req.pause();
+    this.timers.set(() => req.resume(), ms);
+  }
+
+  /** GET /v1/workspaces, GET /v1/bots, GET /v1/bots/:id (catalog.ts). Studio has only the lookup. */
+  private handleCatalog(res: http.ServerResponse, rec: RecordedRequest, url: URL): void {
+    if (rec.endpoint === 'bot') {
+      const botId = url.pathname.slice('/v1/bots/'.length);
+      if (!/^\d+$/.test(botId)) return this.fail(res, rec, 4000, 'invalid parameter: bot_id must be digits');
+      const info = botInfo(this.behavior, botId);
+      if (!info) return this.fail(res, rec, 4200, `bot ${botId} not found`);
+      return this.ok(res, rec, info);
+    }
+    if (rec.endpoint === 'bots' && this.behavior.botListDenied !== undefined) {
+      return this.fail(res, rec, this.behavior.botListDenied, 'The token you entered does not have permission for this operation (listBot). Check the token scope and region.');
+    }
+    const reply = rec.endpoint === 'workspaces' ? listWorkspaces(this.behavior, url.searchParams) : listBots(this.behavior, url.searchParams);
+    if (!reply.ok) return this.fail(res, rec, reply.code, reply.msg);
+    this.ok(res, rec, reply.data);
+  }
+
+  /** POST /v1/files/upload (files.ts). The cloud answers {id, bytes, created_at, file_name}; Studio adds uri/url and spells CreatedAt. */
+  private async handleUpload(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest, body: ParsedBody): Promise<void> {
+    if (body.tooLarge) return this.fail(res, rec, 4000, `invalid parameter: the file exceeds the size limit of ${this.behavior.maxUploadBytes} bytes`);
+    const outcome = await this.fileStore.upload(req.headers['content-type'], body.raw ?? Buffer.alloc(0), this.behavior.maxUploadBytes);
+    if (!outcome.ok) return this.fail(res, rec, outcome.code, outcome.msg);
+    const f = outcome.file;
+    rec.body = { file: { name: f.name, bytes: f.bytes, sha256: f.sha256, contentType: f.contentType } };
+    if (this.studio) {
+      return this.ok(res, rec, { id: f.id, uri: `BIZ_BOT_DATASET/${f.id}`, url: `${this.baseUrl}/files/${f.id}`, bytes: f.bytes, file_name: f.name, CreatedAt: f.createdAt });
+    }
+    this.ok(res, rec, { id: f.id, bytes: f.bytes, created_at: f.createdAt, file_name: f.name });
   }
 
   private handleCancel(res: http.ServerResponse, rec: RecordedRequest, body: ParsedBody): void {
@@ -536,7 +654,12 @@ export class FakeCozeServer {
       }
       case 'list':
         return this.sendJson(res, rec, 200, { code, msg });
+      case 'bot':
+      case 'upload':
+        // Studio's business errors: HTTP 200 with its code (backend/api/internal/httputil/error_resp.go).
+        return this.sendJson(res, rec, 200, { code, msg });
       case 'chat':
+      case 'chatflow':
         if (rec.stream && code !== 4000) return this.studioStreamError(res, rec, code, msg);
         return this.sendJson(res, rec, 400, { code: 400, msg: `code=${code} message=${msg}` });
       default:
@@ -579,6 +702,8 @@ export class FakeCozeServer {
         return reply(200, this.recorded.map(redact));
       case 'GET /__fake/chats':
         return reply(200, this.chats);
+      case 'GET /__fake/files':
+        return reply(200, this.files);
       default:
         return reply(404, { error: `unknown control endpoint ${req.method ?? ''} ${url.pathname}` });
     }
@@ -595,19 +720,36 @@ function classify(method: string, path: string, behavior: FakeBehavior): Endpoin
   if (path === '/v3/chat/retrieve' && readable) return 'retrieve';
   if (path === '/v3/chat/message/list' && readable) return 'list';
   if (path === '/v3/chat/cancel' && method === 'POST') return 'cancel';
+  const workflow = workflowEndpoint(method, path);
+  if (workflow) return workflow;
+  if (path === '/v1/workflows/chat' && method === 'POST') return 'chatflow';
+  if (path === '/v1/files/upload' && method === 'POST') return 'upload';
+  if (method === 'GET' && /^\/v1\/bots\/[^/]+$/.test(path)) return 'bot';
+  // Studio has no workspace or bot list (docs/coze-api.md#workspaces-and-bots): 404 like any unknown path.
+  if (method === 'GET' && path === '/v1/workspaces' && !studio) return 'workspaces';
+  if (method === 'GET' && path === '/v1/bots' && !studio) return 'bots';
   return 'other';
 }
 
 /** Reads the whole body. undefined when the client went away first. */
-function readBody(req: http.IncomingMessage): Promise<ParsedBody | undefined> {
+function readBody(
+  req: http.IncomingMessage,
+  limit = BODY_LIMIT,
+  raw = false,
+  onFirstChunk?: (req: http.IncomingMessage) => void,
+): Promise<ParsedBody | undefined> {
+  // An upload's limit is the file's: leave room for the multipart framing around it.
+  const max = raw ? limit + 64 * 1024 : limit;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (size === 0) onFirstChunk?.(req);
       size += chunk.length;
-      if (size <= BODY_LIMIT) chunks.push(chunk);
+      if (size <= max) chunks.push(chunk);
     });
     req.on('end', () => {
+      if (raw) return resolve(size > max ? { json: false, tooLarge: true } : { json: false, raw: Buffer.concat(chunks) });
       const text = Buffer.concat(chunks).toString('utf8');
       if (size > BODY_LIMIT) return resolve({ value: `<${size} bytes: over the 15 MB limit>`, json: false });
       if (text.length === 0) return resolve({ json: true });

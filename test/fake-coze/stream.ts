@@ -81,6 +81,11 @@ export function planStream(chat: ChatRecord, store: ChatStore): Step[] {
       return steps;
     }
     steps.push(chatEvent('failed', 'failed'));
+  } else if (status === 'requires_action' && chat.chatflow) {
+    // A chatflow at a Question node: the node's question streams as the answer, then the chat waits for the
+    // user's next message (docs: workflow_chat, conversation.chat.requires_action).
+    chat.planned.answers.forEach((m, i) => steps.push(...perAnswer[i]!, completed(m)));
+    steps.push({ ...chatEvent('requires_action', 'requires_action'), after: () => store.finish(chat, 'requires_action') });
   } else if (status === 'requires_action') {
     steps.push(completed(chat.planned.functionCall));
     if (studio) steps.push({ after: () => store.finish(chat, 'requires_action'), delayMs: 0 });
@@ -93,7 +98,10 @@ export function planStream(chat: ChatRecord, store: ChatStore): Step[] {
     steps.push({ event: 'conversation.stream.done', data: () => '', delayMs: 0 });
     return steps;
   }
-  const done = doneDataLine(fmt);
+  // A chatflow's done carries the run's debug_url instead of "[DONE]" (docs: workflow_chat).
+  const done = chat.chatflow && fmt.done !== 'none'
+    ? JSON.stringify({ debug_url: `https://www.coze.cn/work_flow?execute_id=${chat.id}&workflow_id=${chat.chatflow.workflowId}` })
+    : doneDataLine(fmt);
   if (done !== undefined) steps.push({ event: 'done', data: () => done, delayMs: 0 });
   return steps;
 }

@@ -1,6 +1,8 @@
 // Wire types of the fake Coze server (the subset of Coze Open API v3 chat it speaks) and its recording types.
 // Field names are Coze's own snake_case, see docs/coze-api.md.
 
+import type { ContentItem } from './files';
+
 /** Exactly as Coze spells it: "canceled" with one "l". */
 export type ChatStatus = 'created' | 'in_progress' | 'completed' | 'failed' | 'requires_action' | 'canceled';
 
@@ -75,7 +77,18 @@ export interface MessageJson {
 }
 
 /** Which API a request was for. 'other' = anything the server answers 404 to. */
-export type Endpoint = 'chat' | 'retrieve' | 'list' | 'cancel' | 'other';
+export type Endpoint = 'chat' | 'retrieve' | 'list' | 'cancel' | 'other'
+  /** POST /v1/workflow/run, /v1/workflow/stream_run, /v1/workflow/stream_resume (workflows.ts). */
+  | 'workflowRun'
+  | 'workflowStream'
+  | 'workflowResume'
+  /** GET /v1/workspaces, GET /v1/bots, GET /v1/bots/:id (catalog.ts); POST /v1/files/upload (files.ts). */
+  | 'workspaces'
+  | 'bots'
+  | 'bot'
+  | 'upload'
+  /** POST /v1/workflows/chat: a chatflow's chat, streamed like /v3/chat. */
+  | 'chatflow';
 
 export type AuthOutcome = 'ok' | 'missing' | 'invalid' | 'expired' | 'forbidden';
 
@@ -142,4 +155,10 @@ export interface ChatSnapshot {
   /** Messages stored so far, in message/list order. */
   messages: MessageJson[];
   conversationIdInBody?: unknown;
+  /** The question's object_string items, parsed (absent for a text question). */
+  contentItems?: ContentItem[];
+  /** A chatflow's chat (POST /v1/workflows/chat): its workflow_id, parameters and app_id as sent. */
+  workflowId?: string;
+  parameters?: Record<string, unknown>;
+  appId?: string;
 }

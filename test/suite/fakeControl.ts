@@ -20,7 +20,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body?: unknown;
-  endpoint: 'chat' | 'retrieve' | 'list' | 'cancel' | 'other';
+  endpoint: 'chat' | 'retrieve' | 'list' | 'cancel' | 'other' | 'workflowRun' | 'workflowStream' | 'workflowResume'
+    | 'workspaces' | 'bots' | 'bot' | 'upload' | 'chatflow';
 }
 
 async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
@@ -40,7 +41,22 @@ export const fake = {
   fault: (fault: Record<string, unknown>) => call('POST', '/__fake/faults', fault),
   requests: async () => (await call('GET', '/__fake/requests')) as RecordedRequest[],
   chats: async () => (await call('GET', '/__fake/chats')) as Array<{ id: string; status: string; conversationId?: string; conversation_id?: string }>,
+  /** Files uploaded to the fake (POST /v1/files/upload), without their bytes. */
+  files: async () => (await call('GET', '/__fake/files')) as FakeFile[],
 };
+
+/** GET /__fake/files: one uploaded file (test/fake-coze/files.ts). */
+export interface FakeFile {
+  id: string;
+  name: string;
+  bytes: number;
+  sha256: string;
+  contentType: string;
+  createdAt: number;
+}
+
+/** The fake's seed (test/fake-coze/catalog.ts): two workspaces; the personal one has 23 API bots, incl. BOT_ID "Code Helper". */
+export const FAKE_WORKSPACES = { personal: '7300000000000000101', team: '7300000000000000202' } as const;
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -88,4 +104,21 @@ export async function activateForTests(): Promise<AskCozeTestingApi> {
 export function assertNoToken(where: string, text: string): void {
   assert.ok(!text.includes(testToken()), `the token appears in ${where}`);
   assert.ok(!/\bpat_[A-Za-z0-9]{6,}/.test(text), `something token-shaped appears in ${where}`);
+}
+
+// ---- workflows (the fake's scripts: test/fake-coze/workflowBehavior.ts, README "Workflows") ----
+
+/** The fake's scripted workflow ids; any other id of digits runs the default workflow (LLM, LLM, End, Done). */
+export const WORKFLOW_IDS = {
+  /** Stops once at node "Question" (prompt: behavior workflow.question); resumed with its event_id it runs to Done. */
+  interrupt: '7400000000000000001',
+  /** One Message, then an Error event (4000 "Request parameter error", or behavior workflow.error). */
+  error: '7400000000000000002',
+  /** JSON 4200 (not published) before any stream. */
+  unpublished: '7400000000000000003',
+} as const;
+
+/** The stream_run and stream_resume requests so far, in order (bodies: workflow_id, parameters, event_id, resume_data…). */
+export async function workflowRequests(): Promise<RecordedRequest[]> {
+  return (await fake.requests()).filter((r) => r.endpoint === 'workflowStream' || r.endpoint === 'workflowResume');
 }

@@ -39,12 +39,17 @@ describe('ids: one rule for local ids, one for Coze ids', () => {
   });
 
   it('is the rule settings.json is checked with (package.json patterns)', () => {
+    type Item = { properties: Record<string, { pattern?: string }> };
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-      contributes: { configuration: { properties: Record<string, { pattern?: string; items?: { properties: { id: { pattern: string } } } }> } };
+      contributes: { configuration: { properties: Record<string, { pattern?: string; items?: Item & { anyOf?: Item[] } }> } };
     };
     const props = pkg.contributes.configuration.properties;
     assert.equal(props['askCoze.botId']!.pattern, COZE_ID_PATTERN.source);
-    assert.equal(props['askCoze.bots']!.items!.properties.id.pattern, COZE_ID_PATTERN.source);
+    // askCoze.bots: a bot or a chatflow; askCoze.workflows: every id field is a Coze id.
+    const items = [...props['askCoze.bots']!.items!.anyOf!, props['askCoze.workflows']!.items!];
+    const ids = items.flatMap((item) => Object.entries(item.properties).filter(([key]) => /(^id|Id)$/.test(key)));
+    assert.equal(ids.length, 7);
+    for (const [key, field] of ids) assert.equal(field.pattern, COZE_ID_PATTERN.source, key);
   });
 
   it('keeps local ids to file-name-safe characters, 1 to 64 of them', () => {

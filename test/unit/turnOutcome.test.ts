@@ -39,10 +39,10 @@ describe('turnOutcome (how a chat turn ends)', () => {
   it('streams: the text grows and the Coze conversation is remembered as soon as it is known', () => {
     const { conversation, turn } = fixture();
     delete conversation.cozeConversationId;
-    applyUpdate(conversation, turn, { text: '', status: 'in_progress', statusText: 'Thinking · 1 s', elapsedMs: 1000, conversationId: '7400000000000000002' });
+    applyUpdate(conversation, turn, { text: '', status: 'in_progress', statusText: 'Thinking · 1 s', elapsedMs: 1000, conversationId: '7400000000000000002', reasoning: '' });
     assert.equal(turn.status, 'waiting');
     assert.equal(conversation.cozeConversationId, '7400000000000000002');
-    applyUpdate(conversation, turn, { text: 'Hel', status: 'in_progress', statusText: '', elapsedMs: 1200 });
+    applyUpdate(conversation, turn, { text: 'Hel', status: 'in_progress', statusText: '', elapsedMs: 1200, reasoning: '' });
     assert.equal(turn.status, 'streaming');
     assert.equal(turn.answer, 'Hel');
   });

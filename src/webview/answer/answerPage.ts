@@ -3,6 +3,7 @@ import { button, el } from '../shared/dom';
 import { isBusy, TurnRenderer, type TurnOptions } from '../shared/turn';
 import { QuestionBox } from './question';
 import { turnOfState } from './turnOfState';
+import { WorkflowNote } from './workflowNote';
 
 // The answer panel: one question and its answer, drawn by the shared turn renderer in the panel's layout.
 // The host sends the whole state on every update (at most every 40 ms while streaming); the renderer extends
@@ -20,6 +21,8 @@ export interface AnswerHost {
 export class AnswerPage {
   private readonly renderer: TurnRenderer;
   private readonly continueInChat: HTMLButtonElement;
+  private readonly question: QuestionBox;
+  private readonly workflowNote: WorkflowNote;
 
   constructor(
     app: HTMLElement,
@@ -27,6 +30,7 @@ export class AnswerPage {
     private readonly host: AnswerHost,
   ) {
     const question = new QuestionBox(t);
+    const thinking = el('details');
     const answer = el('main', 'answer markdown-body');
     const status = el('div', 'status');
     const error = el('div', 'error');
@@ -39,10 +43,13 @@ export class AnswerPage {
     const footerButtons = el('span', 'footer-buttons');
     footerButtons.append(this.continueInChat, copy);
     footer.append(meta, footerButtons);
-    app.append(question.element, answer, status, error, followUps, footer);
+    app.append(question.element, thinking, answer, status, error, followUps, footer);
+    this.question = question;
+    this.workflowNote = new WorkflowNote(t);
+    status.after(this.workflowNote.element);
 
     this.renderer = new TurnRenderer(
-      { showQuestion: (text) => question.show(text), answer, status, error, meta, copy, footer, followUps, retry: 'inline' },
+      { showQuestion: (text) => question.show(text), thinking, answer, status, error, meta, copy, footer, followUps, retry: 'inline' },
       PANEL,
       // The panel has no 'interrupted' (no phase maps to it) and no "{0} s" string of its own.
       { ...t, interrupted: t.stopped, seconds: '{0} s' },
@@ -59,6 +66,9 @@ export class AnswerPage {
     const turn = turnOfState(state, this.t);
     this.renderer.update(turn, true);
     document.body.dataset.phase = state.phase;
-    this.continueInChat.hidden = isBusy(turn.status) || !state.question;
+    this.continueInChat.hidden = isBusy(turn.status) || !state.question || !!state.workflow;
+    // A workflow run's "question" is its parameters.
+    this.question.setLabel(state.workflow ? this.t.parameters : this.t.question);
+    this.workflowNote.show(state.workflow);
   }
 }

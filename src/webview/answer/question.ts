@@ -12,6 +12,7 @@ export interface QuestionStrings {
 export class QuestionBox {
   readonly element = el('section', 'question');
   private readonly text = el('div', 'question-text');
+  private readonly label: HTMLElement;
   private readonly toggle: HTMLButtonElement;
   private expanded = false;
 
@@ -21,7 +22,13 @@ export class QuestionBox {
       this.element.classList.toggle('collapsed', !this.expanded);
       this.toggle.textContent = this.expanded ? t.showLess : t.showMore;
     });
-    this.element.append(el('div', 'label', t.question), this.text, this.toggle);
+    this.label = el('div', 'label', t.question);
+    this.element.append(this.label, this.text, this.toggle);
+  }
+
+  /** "Question", or "Parameters" above a workflow run's. */
+  setLabel(label: string): void {
+    if (this.label.textContent !== label) this.label.textContent = label;
   }
 
   show(question: string): void {

@@ -21,8 +21,13 @@ export function turnOfState(state: AnswerViewState, t: AnswerViewStrings): Turn 
     statusText: state.statusText,
     error: state.error,
     followUps: state.followUps,
-    botLabel: state.botId ? format(t.bot, state.botId) : '',
+    // The host names the bot (src/bots/botNames.ts); a bare id only for a state saved before names were kept.
+    botLabel: state.botName ?? (state.botId ? format(t.bot, state.botId) : ''),
     usage: state.usage,
     elapsedMs: state.elapsedMs,
+    reasoning: state.reasoning,
+    reasoningMs: state.reasoningMs,
+    // A workflow run: its output node by node, and the workflow named where a bot would be.
+    ...(state.workflow ? { sections: state.workflow.nodes, botLabel: format(t.workflow, state.workflow.name) } : {}),
   };
 }

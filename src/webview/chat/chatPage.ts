@@ -24,9 +24,15 @@ export class ChatPage {
     private readonly app: HTMLElement,
     t: ChatViewStrings,
     private readonly host: ChatHost,
+    /** The largest pasted or dropped file the page hands over as bytes (the host says). */
+    maxAttachmentBytes: number,
   ) {
     const post = (message: ChatViewToHost) => host.post(message);
-    this.header = new ChatHeader(t, (botId) => post({ type: 'selectBot', botId }));
+    this.header = new ChatHeader(
+      t,
+      (botId) => post({ type: 'selectBot', botId }),
+      () => post({ type: 'openBotPicker' }),
+    );
     this.transcript = new Transcript(t, {
       copy: (text) => post({ type: 'copy', text }),
       insert: (code) => post({ type: 'insertCode', code }),
@@ -39,10 +45,18 @@ export class ChatPage {
       openConversation: (id) => post({ type: 'openConversation', id }),
     });
     this.composer = new Composer(t, {
-      send: (text) => post({ type: 'send', text }),
+      send: (text, attachmentIds) => post(attachmentIds.length ? { type: 'send', text, attachmentIds } : { type: 'send', text }),
       stop: () => post({ type: 'stop' }),
       questions: () => this.transcript.questions,
       saved: host,
+      attach: () => post({ type: 'attach', source: 'pick' }),
+      attachments: {
+        data: (id, name, mime, data) => post({ type: 'attachData', id, name, mime, data }),
+        uris: (uris) => post({ type: 'attachUris', uris }),
+        refused: (name, bytes, reason) => post({ type: 'attachRefused', name, bytes, reason }),
+      },
+      removeAttachment: (id) => post({ type: 'removeAttachment', id }),
+      maxAttachmentBytes,
     });
     this.announcer = new Announcer(t);
     this.history = new HistoryPanel(t, {
@@ -119,6 +133,7 @@ export class ChatPage {
     this.transcript.update(state);
     this.history.update(state.history, state.conversationId);
     this.composer.setBusy(state.busy);
+    this.composer.setAttachments(state.attachments ?? []);
     this.announcer.say(state.turns.at(-1)?.status);
     if (stick) this.transcript.scrollToEnd();
   }

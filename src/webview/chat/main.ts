@@ -6,4 +6,5 @@ import { ChatPage, type ChatHost } from './chatPage';
 
 const host: ChatHost = connectToHost();
 const app = document.getElementById('app')!;
-new ChatPage(app, readInitialData<{ strings: ChatViewStrings }>(app).strings, host).start();
+const initial = readInitialData<{ strings: ChatViewStrings; maxAttachmentBytes: number }>(app);
+new ChatPage(app, initial.strings, host, initial.maxAttachmentBytes).start();

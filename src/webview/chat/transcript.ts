@@ -83,7 +83,8 @@ export class Transcript {
   /** A streamed piece of a turn; false when the view cannot place it (it then needs the whole state). */
   progress(message: Progress): boolean {
     const view = this.turns.get(message.turnId);
-    return !!view && view.progress(message.offset, message.append, message.status, message.statusText);
+    const reasoning = { offset: message.reasoningOffset, append: message.reasoningAppend, ms: message.reasoningMs };
+    return !!view && view.progress(message.offset, message.append, message.status, message.statusText, reasoning);
   }
 
   private renderEmptyState(state: ChatViewState): void {

@@ -2,7 +2,8 @@ import type { ChatFixAction, ChatTurnStatus, ChatTurnView, ChatViewStrings } fro
 import { decorateCodeBlocks, type CodeBlockActions } from '../shared/codeBlocks';
 import { button, el } from '../shared/dom';
 import { renderMarkdownUnsanitized, renderSafeFragment } from '../shared/markdown';
-import { TurnRenderer, type Turn, type TurnOptions } from '../shared/turn';
+import { AttachmentChips } from './attachmentChips';
+import { TurnRenderer, type ReasoningPiece, type Turn, type TurnOptions } from '../shared/turn';
 
 // One question and its answer in the chat transcript: the chat's layout of the shared turn renderer.
 
@@ -18,10 +19,20 @@ export interface TurnActions extends CodeBlockActions {
 export class TranscriptTurn {
   readonly element = el('article', 'turn');
   private readonly renderer: TurnRenderer;
+  /** The files sent with the question. */
+  private readonly files: AttachmentChips;
+  /** Who answers: the bot's name (or "Coze"), above the answer. */
+  private readonly botRole = el('div', 'role');
+  private readonly botSection: HTMLElement;
 
-  constructor(turn: ChatTurnView, t: ChatViewStrings, actions: TurnActions) {
+  constructor(
+    turn: ChatTurnView,
+    private readonly t: ChatViewStrings,
+    actions: TurnActions,
+  ) {
     this.element.dataset.turnId = turn.id;
     const questionBody = el('div', 'markdown-body question-body');
+    const thinking = el('details');
     const answer = el('div', 'markdown-body answer-body');
     const status = el('div', 'turn-status');
     const error = el('div', 'turn-error');
@@ -33,10 +44,11 @@ export class TranscriptTurn {
 
     const user = el('section', 'message user');
     user.setAttribute('aria-label', t.you);
-    user.append(el('div', 'role', t.you), questionBody);
+    this.files = new AttachmentChips(t.attachedFiles, 'turn-attachments', t);
+    user.append(el('div', 'role', t.you), questionBody, this.files.element);
     const bot = el('section', 'message bot');
-    bot.setAttribute('aria-label', turn.botName ?? t.bot);
-    bot.append(el('div', 'role', turn.botName ?? t.bot), answer, status, error, footer, followUps);
+    this.botSection = bot;
+    bot.append(this.botRole, thinking, answer, status, error, footer, followUps);
     const buttons = el('span', 'turn-actions');
     buttons.append(retry, copy);
     footer.append(meta, buttons);
@@ -48,7 +60,7 @@ export class TranscriptTurn {
       decorateCodeBlocks(fragment, { copyCode: t.copyCode, copied: t.copied }, { copy: actions.copy });
       questionBody.replaceChildren(fragment);
     };
-    this.renderer = new TurnRenderer({ showQuestion, answer, status, error, meta, copy, footer, followUps, retry }, CHAT, t, {
+    this.renderer = new TurnRenderer({ showQuestion, thinking, answer, status, error, meta, copy, footer, followUps, retry }, CHAT, t, {
       copy: actions.copy,
       insert: actions.insert,
       retry: () => actions.retry(turn.id),
@@ -59,13 +71,20 @@ export class TranscriptTurn {
   }
 
   update(turn: ChatTurnView, isLast: boolean): void {
+    // The bot's name can become known after the turn was drawn (src/bots/botNames.ts looks it up).
+    const who = turn.botName ?? this.t.bot;
+    if (this.botRole.textContent !== who) {
+      this.botRole.textContent = who;
+      this.botSection.setAttribute('aria-label', who);
+    }
     this.renderer.update(toTurn(turn), isLast);
+    this.files.update(turn.attachments ?? []);
     this.showStatus(turn.status);
   }
 
   /** A streamed piece; false when it does not continue what the view has (the caller asks for the state). */
-  progress(offset: number, append: string, status: ChatTurnStatus, statusText: string | undefined): boolean {
-    if (!this.renderer.extend(offset, append, status, statusText)) return false;
+  progress(offset: number, append: string, status: ChatTurnStatus, statusText: string | undefined, reasoning?: ReasoningPiece): boolean {
+    if (!this.renderer.extend(offset, append, status, statusText, reasoning)) return false;
     this.showStatus(status);
     return true;
   }

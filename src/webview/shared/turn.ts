@@ -1,11 +1,16 @@
 import type { ChatFixAction, ChatTurnStatus, Usage } from '../../protocol';
 import { decorateCodeBlocks, type CodeBlockActions, type CodeBlockStrings } from './codeBlocks';
 import { button, el, flash, format } from './dom';
+import { SectionedMarkdown } from './sectionedMarkdown';
+import type { SectionStart } from './sections';
 import { StreamingMarkdown } from './streamingMarkdown';
+import type { ThinkingStrings } from './thinking';
+import { ThinkingBlock } from './thinkingBlock';
 
 // One question and its answer, as both views show it: the answer rendered incrementally while it grows
 // (StreamingMarkdown), and around it the status line, the error with its fixes, the bot · tokens · time line,
-// Copy answer, Retry and the follow-up chips. Each view builds its own layout of these parts (their classes
+// Copy answer, Retry and the follow-up chips; above the answer, a deep-thinking model's reasoning in its
+// Thinking block (thinkingBlock.ts), never part of the answer (Copy answer copies the answer only). Each view builds its own layout of these parts (their classes
 // and order differ, and so does the stylesheet) and hands them over; how the views differ in what the parts
 // show is in TurnOptions.
 
@@ -29,9 +34,22 @@ export interface Turn {
   botLabel: string;
   usage?: Usage | undefined;
   elapsedMs?: number | undefined;
+  /** A deep-thinking model's reasoning so far, Markdown (untrusted bot output); none when absent or ''. */
+  reasoning?: string | undefined;
+  /** How long the model thought before its answer began. */
+  reasoningMs?: number | undefined;
+  /** A workflow run's answer is its nodes' output: where each node starts in `answer`, shown under its title. */
+  sections?: readonly SectionStart[] | undefined;
 }
 
-export interface TurnStrings extends CodeBlockStrings {
+/** A streamed piece of the reasoning: `append` continues it after its first `offset` characters. */
+export interface ReasoningPiece {
+  offset?: number | undefined;
+  append?: string | undefined;
+  ms?: number | undefined;
+}
+
+export interface TurnStrings extends CodeBlockStrings, ThinkingStrings {
   waiting: string;
   stopped: string;
   interrupted: string;
@@ -55,6 +73,8 @@ export interface TurnActions extends CodeBlockActions {
 export interface TurnParts {
   /** Shows the question: the views render it differently (Markdown in the chat, collapsible text in the panel). */
   showQuestion(question: string): void;
+  /** Above the answer: the renderer makes it the Thinking block. */
+  thinking: HTMLDetailsElement;
   answer: HTMLElement;
   status: HTMLElement;
   error: HTMLElement;
@@ -90,6 +110,9 @@ export function isBusy(status: TurnStatus): boolean {
 
 export class TurnRenderer {
   private readonly markdown: StreamingMarkdown;
+  /** Instead of `markdown` for a turn with sections (a panel shows either kind, never both). */
+  private sectioned: SectionedMarkdown | undefined;
+  private readonly thinking: ThinkingBlock;
   private turn: Turn | undefined;
   private isLast = false;
   private shownQuestion: string | undefined;
@@ -115,6 +138,8 @@ export class TurnRenderer {
     });
     if (parts.retry !== 'inline') parts.retry.addEventListener('click', () => actions.retry());
     this.markdown = new StreamingMarkdown(parts.answer, (root) => decorateCodeBlocks(root, t, actions));
+    // Code in the reasoning can be copied, but not inserted: what goes into the editor is the answer's.
+    this.thinking = new ThinkingBlock(parts.thinking, t, (root) => decorateCodeBlocks(root, t, { copy: actions.copy }));
   }
 
   /** The turn as last shown. */
@@ -130,12 +155,17 @@ export class TurnRenderer {
       this.shownQuestion = turn.question;
       this.parts.showQuestion(turn.question);
     }
+    if (turn.sections) {
+      this.sectioned ??= new SectionedMarkdown(this.parts.answer, (root) => decorateCodeBlocks(root, this.t, this.actions));
+      this.sectioned.update(turn.answer, turn.sections, isBusy(turn.status));
+    }
     const shown = this.shownAnswer;
-    if (turn.answer !== shown || (this.markdown.isFinished && isBusy(turn.status))) {
+    if (!turn.sections && (turn.answer !== shown || (this.markdown.isFinished && isBusy(turn.status)))) {
       if (!this.markdown.isFinished && turn.answer.startsWith(shown)) this.markdown.append(turn.answer.slice(shown.length));
       else this.markdown.set(turn.answer);
       this.shownAnswer = turn.answer;
     }
+    this.thinking.set(turn.reasoning ?? '');
     this.settle();
   }
 
@@ -143,10 +173,13 @@ export class TurnRenderer {
    * A streamed piece: `append` continues the answer after its first `offset` characters. False when that is
    * not where the answer shown ends (the caller then asks for the whole state again).
    */
-  extend(offset: number, append: string, status: TurnStatus, statusText: string | undefined): boolean {
+  extend(offset: number, append: string, status: TurnStatus, statusText: string | undefined, reasoning: ReasoningPiece = {}): boolean {
     const turn = this.turn;
     if (!turn || offset !== turn.answer.length) return false;
-    this.turn = { ...turn, answer: turn.answer + append, status, statusText };
+    const reasoningGrew = reasoning.append !== undefined;
+    if (reasoningGrew && reasoning.offset !== this.thinking.text.length) return false;
+    if (reasoningGrew) this.thinking.extend(reasoning.append!);
+    this.turn = { ...turn, answer: turn.answer + append, status, statusText, reasoning: this.thinking.text, reasoningMs: reasoning.ms ?? turn.reasoningMs };
     if (append) {
       // Straight to the renderer: comparing the grown answer with the old one would copy it whole per piece.
       if (this.markdown.isFinished) this.markdown.set(this.turn.answer);
@@ -158,7 +191,9 @@ export class TurnRenderer {
   }
 
   private settle(): void {
-    if (!isBusy(this.turn!.status)) this.markdown.finish();
+    const turn = this.turn!;
+    if (!isBusy(turn.status)) this.markdown.finish();
+    this.thinking.settle(turn.answer, isBusy(turn.status), turn.reasoningMs);
     this.renderChrome();
   }
 

@@ -1,0 +1,174 @@
+// The Coze platform beyond one pasted bot id, used as a person would in a real VS Code (code-server) with the
+// packaged extension: picking a bot from the workspaces the key can see, pasting an image into the chat and
+// sending it, and a reasoning model's "Thinking" block that is open while it thinks and folds away once the answer
+// starts. Takes their screenshots in a light and a dark theme (test-results/screenshots/<version>/).
+import * as assert from 'assert';
+import { createHash } from 'crypto';
+import type { Frame, Page } from 'playwright-core';
+import { type FakeCozeServer } from '../../fake-coze/server';
+import { acceptQuickInputRow, exactly, readNotifications, reportFailure, runPaletteCommand, screenshot, waitFor } from '../codeServer';
+import { chatFrame, chatScreenshot, openChat, readChat, send, setTheme, waitForAnswer, widenSidebar } from './chatDriver';
+import { type UiSession, resetFake, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession } from './session';
+
+interface ThinkingView {
+  shown: boolean;
+  open: boolean;
+  phase: string;
+  summary: string;
+  body: string;
+  answer: string;
+}
+
+/** The Thinking block and the answer of the chat's last turn. */
+async function readThinking(frame: Frame): Promise<ThinkingView | undefined> {
+  return frame.evaluate(() => {
+    const turns = document.querySelectorAll<HTMLElement>('.turn');
+    const turn = turns[turns.length - 1];
+    const block = turn?.querySelector<HTMLDetailsElement>('details.thinking');
+    if (!turn || !block) return undefined;
+    return {
+      shown: !block.hidden,
+      open: block.open,
+      phase: block.dataset.phase ?? '',
+      summary: block.querySelector('summary.thinking-summary')?.textContent ?? '',
+      body: block.querySelector('.thinking-body')?.textContent ?? '',
+      answer: turn.querySelector('.answer-body')?.textContent ?? '',
+    };
+  });
+}
+
+describe('The Coze platform in the chat (browser)', function () {
+  let session: UiSession | undefined;
+  let failed = false;
+  const page = (): Page => {
+    if (!session) throw new Error('no UI session');
+    return session.page;
+  };
+  const fake = (): FakeCozeServer => {
+    if (!session) throw new Error('no UI session');
+    return session.fake;
+  };
+
+  before(async function () {
+    session = await startUiSession('ui-platform');
+    await setApiKeyFromPalette(page());
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && session) {
+      failed = true;
+      const name = `failed-platform-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
+      console.log(`    screenshot: ${await screenshot(session.page, name).catch((e: Error) => e.message)}`);
+    }
+  });
+  after(async function () {
+    if (failed) reportFailure(session?.server);
+    await stopUiSession(session);
+  });
+
+  it('shows a reasoning model thinking, then folds the thinking away when the answer starts (dark theme)', async function () {
+    await resetFake(fake());
+    await setTheme(page(), 'Dark Modern', 'vs-dark');
+    const reasoning =
+      'The user wants the lines of a file counted. Reading the whole file with fs.readFile and splitting on newlines is simplest; ' +
+      'for a large file a stream with readline avoids holding it in memory. I will show the simple way first.';
+    // Slow enough that the thinking is on screen for several seconds before the answer's first word.
+    await setFakeBehavior(fake(), { reasoning, deltaSize: 4, deltaIntervalMs: 60 });
+    await openChat(page());
+    await widenSidebar(page(), 520);
+    await send(page(), 'How many lines does this file have?');
+
+    const thinking = await waitFor(
+      'the open Thinking block while the model reasons',
+      async () => {
+        const view = await readThinking(await chatFrame(page()));
+        return view && view.shown && view.open && view.phase === 'thinking' && view.body.length > 20 && view.answer === '' ? view : undefined;
+      },
+      30_000,
+      100,
+    );
+    assert.ok(reasoning.startsWith(thinking.body.trim().slice(0, 20)), `the block streams the reasoning: ${thinking.body.slice(0, 60)}`);
+    await chatScreenshot(page(), 'chat-thinking-dark');
+
+    const answered = await waitFor(
+      'the Thinking block to fold once the answer starts',
+      async () => {
+        const view = await readThinking(await chatFrame(page()));
+        return view && view.answer.length > 0 && !view.open ? view : undefined;
+      },
+      30_000,
+      100,
+    );
+    assert.equal(answered.shown, true, 'the block stays, folded, above the answer');
+    assert.ok(!answered.answer.includes('readline avoids'), 'the reasoning is not part of the answer');
+    const done = await waitForAnswer(page(), 1);
+    assert.equal(done.turns[0]!.status, 'done');
+    const finished = await readThinking(await chatFrame(page()));
+    assert.equal(finished?.phase, 'thought');
+    assert.match(finished?.summary ?? '', /^Thought for \d+ s$/);
+
+    // The user opens it again to read it: it stays open.
+    await (await chatFrame(page())).locator('.turn summary.thinking-summary').last().click();
+    const reopened = await waitFor('the block opened by the user', async () => {
+      const view = await readThinking(await chatFrame(page()));
+      return view?.open ? view : undefined;
+    }, 15_000);
+    assert.ok(reopened.body.includes('readline avoids'), 'the whole reasoning is kept');
+    await setTheme(page(), 'Light Modern', 'vs');
+    await chatScreenshot(page(), 'chat-thinking-light');
+    assert.deepEqual(await readNotifications(page()).then((all) => all.filter((n) => /fail|error/i.test(n))), []);
+  });
+
+  it('pastes an image into the chat, shows it as a chip and sends it with the question (light theme)', async function () {
+    await resetFake(fake());
+    await runPaletteCommand(page(), 'Coze: New Chat');
+    const frame = await waitFor('a new, empty chat', async () => {
+      const f = await chatFrame(page());
+      return (await readChat(f)).empty ? f : undefined;
+    }, 30_000);
+    // A real PNG, drawn in the page, pasted the way the browser delivers a pasted screenshot: a paste event whose
+    // clipboardData holds the image file and no text.
+    const pastedBase64 = await frame.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 40;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#3b82f6';
+      g.fillRect(0, 0, 64, 40);
+      g.fillStyle = '#ffffff';
+      g.fillRect(8, 8, 20, 24);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const file = new File([blob], 'screenshot.png', { type: 'image/png' });
+      const input = document.querySelector<HTMLTextAreaElement>('.composer-input')!;
+      input.focus();
+      const data = new DataTransfer();
+      data.items.add(file);
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let binary = '';
+      for (const b of bytes) binary += String.fromCharCode(b);
+      return btoa(binary);
+    });
+    const pasted = Buffer.from(pastedBase64, 'base64');
+    const chip = frame.locator('[data-testid="chat-attachments"] [data-testid="attachment-chip"][data-kind="image"]');
+    await chip.waitFor({ timeout: 15_000 });
+    assert.match((await chip.textContent()) ?? '', /screenshot\.png/);
+    await frame.locator('[data-testid="attachment-thumb"]').first().waitFor({ timeout: 15_000 });
+    await chatScreenshot(page(), 'chat-attachment-light');
+
+    await send(page(), 'What is in this picture?');
+    const view = await waitForAnswer(page(), 1);
+    assert.equal(view.turns[0]!.status, 'done');
+    const sent = await chatFrame(page());
+    assert.equal(await sent.locator('.turn [data-testid="turn-attachments"] [data-testid="attachment-chip"]').count(), 1, 'the sent turn shows its image');
+    assert.equal(await sent.locator('[data-testid="chat-attachments"] [data-testid="attachment-chip"]').count(), 0, 'the composer is empty again');
+
+    const files = fake().files;
+    assert.equal(files.length, 1, 'one upload');
+    assert.equal(files[0]!.sha256, createHash('sha256').update(pasted).digest('hex'), 'Coze received the pasted bytes');
+    const chat = fake().chats.at(-1)!;
+    assert.deepEqual(chat.contentItems, [
+      { type: 'text', text: 'What is in this picture?' },
+      { type: 'image', file_id: files[0]!.id },
+    ]);
+  });
+});
