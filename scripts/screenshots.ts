@@ -10,7 +10,17 @@ import { currentTarget, describeTarget } from '../test/e2e/vscodeVersions';
 
 const DOCS = path.join(REPO_ROOT, 'docs', 'screenshots');
 /** The pictures README.md shows, by the names the UI tests save them under. */
-const README_PICTURES = ['chat-dark-en', 'chat-light-en', 'chat-dark-zh', 'chat-light-zh'];
+const README_PICTURES = [
+  'chat-dark-en',
+  'chat-light-en',
+  'chat-dark-zh',
+  'chat-light-zh',
+  'select-bot-dark',
+  'select-bot-light',
+  'chat-thinking-dark',
+  'chat-thinking-light',
+  'chat-attachment-light',
+];
 
 function main(): number {
   process.env.ASK_COZE_VSCODE ??= 'newest';
@@ -18,7 +28,7 @@ function main(): number {
   console.log(`Taking the README's screenshots on ${describeTarget(target)}`);
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'test', 'e2e', 'runUiTests.js')], {
     stdio: 'inherit',
-    env: { ...process.env, ASK_COZE_VSCODE: target.name, ASK_COZE_UI_GREP: 'screenshots' },
+    env: { ...process.env, ASK_COZE_VSCODE: target.name, ASK_COZE_UI_GREP: 'screenshots|theme\\)' },
   });
   if (result.status !== 0) {
     console.error('The screenshot tests failed; docs/screenshots is unchanged.');

@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
   const userId = installationUserId(context);
   const pipeline = new AskPipeline({ keys, clients, notifier, log, userId });
   // Bot names everywhere (src/bots/): quiet lookups of askCoze.botId's name, except under the in-host tests.
-  const botCatalog = new BotCatalog({ keys, clients, log, userId });
+  const botCatalog = new BotCatalog(pipeline);
   const botNames = new BotNames(context.globalState, botCatalog, log, { backgroundLookups: !recorder });
   const chatStore = new ChatStore(vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath, { onWarning: (w) => log.warn(w) });
   const attachments = new PendingAttachments(notifier, log);

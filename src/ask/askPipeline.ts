@@ -1,10 +1,10 @@
-import type { AskProgress, ChatStatus, CozeAnswer, CozeAttachment, CozeError, CozeUploadedFile, WorkflowMessage, WorkflowRunResult } from '../coze';
+import type { AskProgress, ChatStatus, CozeAnswer, CozeAttachment, CozeClient, CozeError, CozeUploadedFile, WorkflowMessage, WorkflowRunResult } from '../coze';
 import type { ClientProvider } from '../clientProvider';
 import { loadCoze } from '../cozeLoader';
 import type { KeyStore } from '../keyStore';
 import type { Log } from '../log';
 import type { Notifier } from '../notifier';
-import { apiHost, insecureHostToWarn, insecureHttpWarning, type AskCozeSettings, type ResponseMode } from '../settings';
+import { apiHost, DEFAULT_BOT_ID, insecureHostToWarn, insecureHttpWarning, isValidBotId, type AskCozeSettings, type ResponseMode } from '../settings';
 import * as vscode from 'vscode';
 import { AdjustmentReporter } from './adjustmentReporter';
 import { confirmQuestion } from './confirmQuestion';
@@ -43,12 +43,6 @@ export interface AskInput {
   attachments?: readonly CozeAttachment[];
 }
 
-/** How an upload() ended: like a question, a failure carries its message in the user's language. */
-export type UploadResult =
-  | { status: 'uploaded'; file: CozeUploadedFile }
-  | { status: 'canceled' }
-  | { status: 'failed'; error: UserFacingError; kind: string };
-
 export interface AskUpdate {
   /** The answer so far. */
   text: string;
@@ -82,6 +76,26 @@ export type AskResult =
       kind: string;
       notReady?: 'no-key' | 'invalid-settings';
     } & Unanswered);
+
+/**
+ * How a client call other than a question ended (an upload, a workflow leg, a bot listing): like a question, a
+ * failure carries its message in the user's language and its fixes.
+ */
+export type CallResult<T> =
+  | { status: 'done'; value: T; settings: AskCozeSettings }
+  | { status: 'canceled'; settings: AskCozeSettings }
+  | { status: 'failed'; error: UserFacingError; kind: string; notReady?: 'no-key' | 'invalid-settings'; settings: AskCozeSettings };
+
+/** Settings usable and a key stored: what callClient() needs. */
+export type ReadyToCall = { settings: AskCozeSettings; token: string };
+
+export interface CallOptions {
+  /** Who calls and what, for the log ("Chat: upload of a.png"). */
+  source: string;
+  what: string;
+  /** Words a failure for this call; describeCozeError when absent. */
+  describe?(error: CozeError, settings: AskCozeSettings): UserFacingError;
+}
 
 export interface WorkflowStepInput {
   workflowId: string;
@@ -196,9 +210,12 @@ export class AskPipeline {
     return { status: 'failed', kind: error.kind, error: described, ...facts };
   }
 
-  /** Settings usable and a key stored, clamped settings reported, a plain-http host warned about once. */
-  private async checkReady(): Promise<Readiness> {
-    const ready = await checkReadyToAsk(this.deps.keys, this.deps.log);
+  /**
+   * Settings usable and a key stored, clamped settings reported, a plain-http host warned about once.
+   * `needsBot: false` for calls that do not talk to askCoze.botId's bot (src/ask/readiness.ts).
+   */
+  async checkReady(opts: { needsBot?: boolean } = {}): Promise<Readiness> {
+    const ready = await checkReadyToAsk(this.deps.keys, this.deps.log, opts);
     this.adjustments.report(ready.settings);
     if (!ready.ok) return ready;
     const insecure = insecureHostToWarn(ready.settings, this.warnedInsecureHosts);
@@ -207,79 +224,92 @@ export class AskPipeline {
   }
 
   /**
-   * One leg of a workflow run (Coze: Run Workflow, src/workflow/): its start with the parameters, or the
-   * answer to the interrupt it stopped at. The same checks, client and classification as a question; the
-   * surface decides what to ask the user between two legs.
+   * A client call other than a question, on the shared client (one pool, one rate limiter, the same retries,
+   * timeouts and cancel), with every way it can fail classified like a question's. The caller checked
+   * readiness first (checkReady), so that a picker can say "no key" before it opens.
    */
-  async runWorkflow(input: WorkflowStepInput): Promise<WorkflowStepResult> {
-    const ready = await this.checkReady();
-    if (!ready.ok) return { status: 'failed', kind: 'not-ready', notReady: ready.reason, error: ready.problem, settings: ready.settings };
+  async callClient<T>(ready: ReadyToCall, opts: CallOptions, work: (client: CozeClient) => Promise<T>): Promise<CallResult<T>> {
     const { settings, token } = ready;
-    const { log } = this.deps;
-    const { step, workflowId } = input;
-    log.info(`${input.source}: ${step.kind === 'run' ? 'running' : 'resuming'} workflow ${workflowId} on ${apiHost(settings.baseUrl!)}`);
-    input.onStart?.(settings);
-    const options = { botId: input.botId, appId: input.appId, signal: input.signal, onMessage: input.onMessage };
+    const { log, clients, userId } = this.deps;
+    // The client checks askCoze.botId when it is built, though these calls may not use it: an unusable value must
+    // not keep the user from picking a bot, and the client is keyed without the bot anyway.
+    const clientSettings = isValidBotId(settings.botId) ? settings : { ...settings, botId: DEFAULT_BOT_ID };
     try {
-      const run = await this.deps.clients.use(settings, token, this.deps.userId, (client) =>
-        step.kind === 'run'
-          ? client.runWorkflow(workflowId, { ...options, parameters: step.parameters })
-          : client.resumeWorkflow(workflowId, { eventId: step.eventId, resumeData: step.resumeData, interruptType: step.interruptType }, options),
-      );
-      log.info(`${input.source}: workflow ${workflowId} ${run.status} (${run.messages.length} messages${run.executeId ? `, execute id ${run.executeId}` : ''})`);
-      if (run.debugUrl) log.info(`${input.source}: the run in Coze: ${run.debugUrl}`);
-      return { status: 'ran', run, settings };
+      const value = await clients.use(clientSettings, token, userId, work);
+      return { status: 'done', value, settings };
     } catch (err) {
       const { isCozeError } = loadCoze();
-      if (isCozeError(err) && err.kind === 'canceled') {
-        log.info(`${input.source}: workflow ${workflowId} canceled.`);
-        return { status: 'canceled', settings };
-      }
       if (!isCozeError(err)) {
-        log.error(`${input.source}: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        log.error(`${opts.source}: ${opts.what} failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         const message = vscode.l10n.t('Ask Coze failed unexpectedly. See the log for details.');
         return { status: 'failed', kind: 'internal', error: { severity: 'error', message, actions: ['retry', 'openLog'] }, settings };
       }
-      log.error(`${input.source}: workflow ${workflowId} failed: ${err.message}`);
-      return { status: 'failed', kind: err.kind, error: describeWorkflowError(err, settings, workflowId), settings };
+      const error = err as CozeError;
+      if (error.kind === 'canceled') {
+        log.info(`${opts.source}: ${opts.what} canceled.`);
+        return { status: 'canceled', settings };
+      }
+      log.error(`${opts.source}: ${opts.what} failed: ${error.message}`);
+      return { status: 'failed', kind: error.kind, error: opts.describe ? opts.describe(error, settings) : describeCozeError(error, settings), settings };
     }
   }
 
+  /** checkReady() then callClient(): a not-ready state is a failure like any other. */
+  private async readyThenCall<T>(
+    opts: CallOptions,
+    work: (client: CozeClient) => Promise<T>,
+    onReady?: (settings: AskCozeSettings) => void,
+  ): Promise<CallResult<T>> {
+    const ready = await this.checkReady();
+    if (!ready.ok) return { status: 'failed', kind: 'not-ready', notReady: ready.reason, error: ready.problem, settings: ready.settings };
+    onReady?.(ready.settings);
+    return this.callClient(ready, opts, work);
+  }
+
   /**
-   * Uploads a file for a question (POST /v1/files/upload) through the same client as the questions: the same
-   * checks first (settings, key), the same limiter, retries, timeouts and cancel. Logs the name and size only.
+   * One leg of a workflow run (Coze: Run Workflow, src/workflow/): its start with the parameters, or the
+   * answer to the interrupt it stopped at. The surface decides what to ask the user between two legs.
+   */
+  async runWorkflow(input: WorkflowStepInput): Promise<WorkflowStepResult> {
+    const { step, workflowId } = input;
+    const { log } = this.deps;
+    const options = { botId: input.botId, appId: input.appId, signal: input.signal, onMessage: input.onMessage };
+    const result = await this.readyThenCall(
+      {
+        source: input.source,
+        what: `workflow ${workflowId}`,
+        describe: (error, settings) => describeWorkflowError(error, settings, workflowId),
+      },
+      (client) => {
+        log.info(`${input.source}: ${step.kind === 'run' ? 'running' : 'resuming'} workflow ${workflowId}`);
+        return step.kind === 'run'
+          ? client.runWorkflow(workflowId, { ...options, parameters: step.parameters })
+          : client.resumeWorkflow(workflowId, { eventId: step.eventId, resumeData: step.resumeData, interruptType: step.interruptType }, options);
+      },
+      (settings) => input.onStart?.(settings),
+    );
+    if (result.status !== 'done') return result;
+    const run = result.value;
+    log.info(`${input.source}: workflow ${workflowId} ${run.status} (${run.messages.length} messages${run.executeId ? `, execute id ${run.executeId}` : ''})`);
+    if (run.debugUrl) log.info(`${input.source}: the run in Coze: ${run.debugUrl}`);
+    return { status: 'ran', run, settings: result.settings };
+  }
+
+  /**
+   * Uploads a file for a question (POST /v1/files/upload) through the same client as the questions. Logs the
+   * name and size only, never the contents.
    */
   async upload(
     file: { name: string; data: Uint8Array },
     opts: { signal: AbortSignal; source: string; onProgress?: (sentBytes: number, totalBytes: number) => void },
-  ): Promise<UploadResult> {
-    const ready = await checkReadyToAsk(this.deps.keys, this.deps.log);
-    if (!ready.ok) return { status: 'failed', kind: 'not-ready', error: ready.problem };
-    const { settings, token } = ready;
-    const insecure = insecureHostToWarn(settings, this.warnedInsecureHosts);
-    if (insecure) void this.deps.notifier.show('warning', insecureHttpWarning(insecure));
+  ): Promise<CallResult<CozeUploadedFile>> {
     const { log } = this.deps;
-    log.info(`${opts.source}: uploading a file to ${apiHost(settings.baseUrl!)} (${file.name}, ${file.data.byteLength} bytes)`);
-    try {
-      const uploaded = await this.deps.clients.use(settings, token, this.deps.userId, (client) =>
-        client.uploadFile(file, { signal: opts.signal, onProgress: opts.onProgress }),
-      );
-      log.info(`${opts.source}: uploaded ${file.name} as file ${uploaded.id}`);
-      return { status: 'uploaded', file: uploaded };
-    } catch (err) {
-      const { isCozeError } = loadCoze();
-      if (!isCozeError(err)) {
-        log.error(`${opts.source}: unexpected upload failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        return { status: 'failed', kind: 'internal', error: { severity: 'error', message: vscode.l10n.t('Ask Coze failed unexpectedly. See the log for details.'), actions: ['retry', 'openLog'] } };
-      }
-      const error = err as CozeError;
-      if (error.kind === 'canceled') {
-        log.info(`${opts.source}: upload of ${file.name} canceled.`);
-        return { status: 'canceled' };
-      }
-      log.error(`${opts.source}: upload of ${file.name} failed: ${error.message}`);
-      return { status: 'failed', kind: error.kind, error: describeCozeError(error, settings) };
-    }
+    const result = await this.readyThenCall({ source: opts.source, what: `upload of ${file.name}` }, (client) => {
+      log.info(`${opts.source}: uploading ${file.name} (${file.data.byteLength} bytes)`);
+      return client.uploadFile(file, { signal: opts.signal, onProgress: opts.onProgress });
+    });
+    if (result.status === 'done') log.info(`${opts.source}: uploaded ${file.name} as file ${result.value.id}`);
+    return result;
   }
 
   /** The button label of a fix, in the user's language. */

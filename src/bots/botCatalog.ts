@@ -1,12 +1,8 @@
 import * as vscode from 'vscode';
 import type { CozeBot, CozeClient, CozeError, CozeWorkspace } from '../coze';
+import type { AskPipeline, ReadyToCall } from '../ask/askPipeline';
 import { describeCozeError, type UserFacingError } from '../ask/errorMessages';
-import { checkReadyToAsk } from '../ask/readiness';
-import type { ClientProvider } from '../clientProvider';
-import { loadCoze } from '../cozeLoader';
-import type { KeyStore } from '../keyStore';
-import type { Log } from '../log';
-import { apiHost, DEFAULT_BOT_ID, isValidBotId, type AskCozeSettings } from '../settings';
+import { apiHost, type AskCozeSettings } from '../settings';
 
 // Coze's bot catalogue for Select Bot and for bot names: the workspaces the key sees, the bots published to the
 // API channel in one, and one bot looked up by id (docs/coze-api.md#beyond-chat). The same checks as a question
@@ -14,7 +10,7 @@ import { apiHost, DEFAULT_BOT_ID, isValidBotId, type AskCozeSettings } from '../
 // and every failure classified into the same user-facing messages and fixes as a failed question
 // (describeCozeError), with a wording of its own where a listing failure means something else than for a chat.
 
-export type Ready = { settings: AskCozeSettings; token: string };
+export type Ready = ReadyToCall;
 
 export type CatalogOutcome<T> =
   | { ok: true; value: T; settings: AskCozeSettings }
@@ -30,20 +26,12 @@ export type CatalogOutcome<T> =
 
 export type ReadyOutcome = { ok: true; ready: Ready } | { ok: false; settings: AskCozeSettings; reason: 'no-key' | 'invalid-settings'; error: UserFacingError };
 
-export interface BotCatalogDeps {
-  keys: KeyStore;
-  clients: ClientProvider;
-  log: Log;
-  /** The installation's Coze user id (ClientProvider keys its client by it, like the ask pipeline). */
-  userId: string;
-}
-
 export class BotCatalog {
-  constructor(private readonly deps: BotCatalogDeps) {}
+  constructor(private readonly pipeline: AskPipeline) {}
 
   /** Settings usable and a key stored; askCoze.botId need not be valid (picking a bot is how it gets fixed). */
   async ready(): Promise<ReadyOutcome> {
-    const ready = await checkReadyToAsk(this.deps.keys, this.deps.log, { needsBot: false });
+    const ready = await this.pipeline.checkReady({ needsBot: false });
     if (!ready.ok) return { ok: false, settings: ready.settings, reason: ready.reason, error: ready.problem };
     return { ok: true, ready: { settings: ready.settings, token: ready.token } };
   }
@@ -66,31 +54,23 @@ export class BotCatalog {
     what: string,
     work: (client: CozeClient) => Promise<T>,
   ): Promise<CatalogOutcome<T>> {
-    const { settings, token } = ready;
-    const { log, clients, userId } = this.deps;
-    // The client checks askCoze.botId when it is built, though these calls do not use it: an unusable value must
-    // not keep the user from picking a bot, and the client is keyed without the bot anyway.
-    const clientSettings = isValidBotId(settings.botId) ? settings : { ...settings, botId: DEFAULT_BOT_ID };
-    try {
-      const value = await clients.use(clientSettings, token, userId, work);
-      log.info(`Select Bot: read the ${what} from ${apiHost(settings.baseUrl!)}.`);
-      return { ok: true, value, settings };
-    } catch (err) {
-      const { isCozeError } = loadCoze();
-      if (!isCozeError(err)) {
-        log.error(`Select Bot: reading the ${what} failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        return {
-          ok: false,
-          canceled: false,
-          settings,
-          error: { severity: 'error', message: vscode.l10n.t('Ask Coze failed unexpectedly. See the log for details.'), actions: ['retry', 'openLog'] },
-        };
-      }
-      const error = err as CozeError;
-      if (error.kind === 'canceled') return { ok: false, canceled: true, settings, error: describeCozeError(error, settings) };
-      log.warn(`Select Bot: reading the ${what} failed: ${error.message}`);
-      const described = typeof kind === 'string' ? describeListingError(error, settings, kind) : describeCozeError(error, { ...settings, botId: kind.lookup });
-      return { ok: false, canceled: false, settings, error: described };
+    const result = await this.pipeline.callClient(
+      ready,
+      {
+        source: 'Select Bot',
+        what: `reading the ${what}`,
+        describe: (error, settings) =>
+          typeof kind === 'string' ? describeListingError(error, settings, kind) : describeCozeError(error, { ...settings, botId: kind.lookup }),
+      },
+      work,
+    );
+    switch (result.status) {
+      case 'done':
+        return { ok: true, value: result.value, settings: result.settings };
+      case 'canceled':
+        return { ok: false, canceled: true, settings: result.settings, error: { severity: 'info', message: '', actions: [] } };
+      case 'failed':
+        return { ok: false, canceled: false, settings: result.settings, error: result.error };
     }
   }
 }

@@ -68,8 +68,8 @@ export async function uploadTurnAttachments(turn: StoredTurn, deps: TurnUploadDe
       const message = `${vscode.l10n.t('{0} could not be uploaded.', attachment.name)} ${error.message}`;
       return { status: 'failed', message, actions: error.actions, code: error.code, logId: error.logId };
     }
-    attachment.fileId = result.file.id;
-    held.fileId = result.file.id;
+    attachment.fileId = result.value.id;
+    held.fileId = result.value.id;
     events.uploaded();
   }
   deps.files.release(attachments.map((a) => a.id));

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import { createHash } from 'crypto';
 import type { Frame, Page } from 'playwright-core';
 import { type FakeCozeServer } from '../../fake-coze/server';
-import { acceptQuickInputRow, exactly, readNotifications, reportFailure, runPaletteCommand, screenshot, waitFor } from '../codeServer';
+import { acceptQuickInputRow, readNotifications, reportFailure, runPaletteCommand, screenshot, waitFor } from '../codeServer';
 import { chatFrame, chatScreenshot, openChat, readChat, send, setTheme, waitForAnswer, widenSidebar } from './chatDriver';
 import { type UiSession, resetFake, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession } from './session';
 
@@ -17,6 +17,20 @@ interface ThinkingView {
   summary: string;
   body: string;
   answer: string;
+}
+
+/** Coze: New Chat, and the empty chat it opens. */
+async function newChat(page: Page): Promise<Frame> {
+  await runPaletteCommand(page, 'Coze: New Chat');
+  return waitFor('a new, empty chat', async () => {
+    const frame = await chatFrame(page);
+    return (await readChat(frame)).empty ? frame : undefined;
+  }, 30_000);
+}
+
+/** The labels of the quick input's rows now shown. */
+async function quickInputLabels(page: Page): Promise<string[]> {
+  return page.locator('.quick-input-widget .monaco-list-row .label-name').evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
 }
 
 /** The Thinking block and the answer of the chat's last turn. */
@@ -65,6 +79,54 @@ describe('The Coze platform in the chat (browser)', function () {
     await stopUiSession(session);
   });
 
+  it('picks a bot from the workspaces the key can see, and every view names it (dark, then light theme)', async function () {
+    await resetFake(fake());
+    await setTheme(page(), 'Dark Modern', 'vs-dark');
+    await openChat(page());
+    await runPaletteCommand(page(), 'Coze: Select Bot');
+    // Two workspaces: the first step asks which one.
+    await waitFor('the workspaces', async () => ((await quickInputLabels(page())).some((l) => l.includes('研发团队')) ? true : undefined), 30_000);
+    assert.ok((await quickInputLabels(page())).some((l) => l.includes('Personal')));
+    await acceptQuickInputRow(page(), /Personal$/);
+    // Its bots, every page (23 over two pages of 20), the current one marked.
+    const labels = await waitFor('the bots of Personal', async () => {
+      const rows = await quickInputLabels(page());
+      return rows.some((l) => l.includes('Code Helper')) ? rows : undefined;
+    }, 30_000);
+    assert.ok(labels.some((l) => l.includes('Code Helper')), labels.join(' | '));
+    await screenshot(page(), 'select-bot-dark');
+    // The filter finds a bot of the second page.
+    await page().locator('.quick-input-widget .quick-input-box input').fill('Helper 22');
+    await waitFor('the filtered bot', async () => ((await quickInputLabels(page())).some((l) => l.includes('Helper 22')) ? true : undefined), 15_000);
+    assert.ok(await acceptQuickInputRow(page(), /Helper 22$/), 'the bot row is offered');
+
+    const statusBar = page().locator('.part.statusbar [aria-label^="Coze bot: Helper 22"]');
+    await statusBar.first().waitFor({ timeout: 30_000 });
+    const chat = await waitFor('the chat header to name the picked bot', async () => {
+      const frame = await chatFrame(page());
+      const header = await frame.evaluate(() => {
+        const select = document.querySelector<HTMLSelectElement>('.chat-header .bot-select');
+        const name = document.querySelector<HTMLElement>('.chat-header .bot-name');
+        return select && !select.hidden ? (select.selectedOptions[0]?.textContent ?? '') : (name?.textContent ?? '');
+      });
+      return header.includes('Helper 22') ? frame : undefined;
+    }, 30_000);
+    await send(page(), 'Which bot are you?');
+    await waitForAnswer(page(), 1);
+    const asked = fake().chats.at(-1)!;
+    assert.equal(asked.botId, '7445600453913970022', 'the question went to the picked bot');
+    assert.ok(!(await chat.evaluate(() => document.body.textContent ?? '')).includes('Default bot'), 'no "Default bot" anywhere');
+
+    // The status bar item opens the picker again; in the light theme for the README.
+    await setTheme(page(), 'Light Modern', 'vs');
+    await statusBar.first().click();
+    await waitFor('the picker from the status bar', async () => ((await quickInputLabels(page())).some((l) => l.includes('Personal')) ? true : undefined), 30_000);
+    await acceptQuickInputRow(page(), /Personal$/);
+    await waitFor('the bots again', async () => ((await quickInputLabels(page())).some((l) => l.includes('Helper 22')) ? true : undefined), 30_000);
+    await screenshot(page(), 'select-bot-light');
+    await page().keyboard.press('Escape');
+  });
+
   it('shows a reasoning model thinking, then folds the thinking away when the answer starts (dark theme)', async function () {
     await resetFake(fake());
     await setTheme(page(), 'Dark Modern', 'vs-dark');
@@ -75,13 +137,15 @@ describe('The Coze platform in the chat (browser)', function () {
     await setFakeBehavior(fake(), { reasoning, deltaSize: 4, deltaIntervalMs: 60 });
     await openChat(page());
     await widenSidebar(page(), 520);
+    // The reset made the fake forget the last test's conversation: a new chat, as after Coze's 4002.
+    await newChat(page());
     await send(page(), 'How many lines does this file have?');
 
     const thinking = await waitFor(
       'the open Thinking block while the model reasons',
       async () => {
         const view = await readThinking(await chatFrame(page()));
-        return view && view.shown && view.open && view.phase === 'thinking' && view.body.length > 20 && view.answer === '' ? view : undefined;
+        return view && view.shown && view.open && view.phase === 'thinking' && view.body.length > 120 && view.answer === '' ? view : undefined;
       },
       30_000,
       100,
@@ -120,11 +184,8 @@ describe('The Coze platform in the chat (browser)', function () {
 
   it('pastes an image into the chat, shows it as a chip and sends it with the question (light theme)', async function () {
     await resetFake(fake());
-    await runPaletteCommand(page(), 'Coze: New Chat');
-    const frame = await waitFor('a new, empty chat', async () => {
-      const f = await chatFrame(page());
-      return (await readChat(f)).empty ? f : undefined;
-    }, 30_000);
+    await setTheme(page(), 'Light Modern', 'vs');
+    const frame = await newChat(page());
     // A real PNG, drawn in the page, pasted the way the browser delivers a pasted screenshot: a paste event whose
     // clipboardData holds the image file and no text.
     const pastedBase64 = await frame.evaluate(async () => {
