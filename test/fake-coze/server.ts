@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { type BehaviorPatch, defaultBehavior, type Dialect, type FakeBehavior, mergeBehavior, validateBehaviorPatch } from './behavior';
 import { ChatStore, isFinal, type ChatRecord } from './chats';
 import { type Fault, FaultQueue, validateFault } from './faults';
-import { SseWriter, type RawWrite, type WritePlan } from './sse';
+import { SseWriter, responseWrite, writePlan } from './sse';
 import { runStream } from './stream';
 import type { AuthOutcome, ChatSnapshot, Endpoint, FinalStatus, RecordedRequest } from './types';
 import { IdFactory, isRecord, newLogId, Timers } from './util';
@@ -468,21 +468,8 @@ export class FakeCozeServer {
         this.store.scheduleCompletion(chat, chat.behavior.completeAfterMs);
       }
     });
-    const raw: RawWrite = (chunk) =>
-      new Promise<void>((resolve, reject) => {
-        if (gone) return reject(new Error('connection closed'));
-        const onClose = (): void => reject(new Error('connection closed'));
-        res.once('close', onClose);
-        res.write(chunk, (err) => {
-          res.off('close', onClose);
-          if (err) reject(err);
-          else resolve();
-        });
-      });
-    const plan: WritePlan =
-      fault?.kind === 'slow-drip'
-        ? { kind: 'drip', bytesPerWrite: fault.bytesPerWrite, intervalMs: fault.intervalMs }
-        : { kind: 'chunking', chunking: chat.behavior.chunking, seed: chat.behavior.seed };
+    const raw = responseWrite(res, () => gone);
+    const plan = writePlan(fault, chat.behavior.chunking, chat.behavior.seed);
     void runStream(chat, this.store, {
       writer: new SseWriter(raw, plan, this.timers),
       timers: this.timers,

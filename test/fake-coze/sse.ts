@@ -1,6 +1,8 @@
 // SSE bytes: event formatting and how the output is cut into socket writes.
 
+import type { ServerResponse } from 'node:http';
 import type { Chunking, FakeBehavior, SseFormat } from './behavior';
+import type { Fault } from './faults';
 import { seededRandom, type Timers } from './util';
 
 /** One event: `event:<name>` line, one `data:<single-line>` line, blank line (docs/coze-api.md#event-format). */
@@ -29,6 +31,28 @@ export type WritePlan = { kind: 'chunking'; chunking: Chunking; seed: number } |
 
 /** Raw write: resolves when the bytes are handed to the socket, rejects if the connection is gone. */
 export type RawWrite = (chunk: Buffer) => Promise<void>;
+
+/** Writes to a streamed reply, failing once the client has gone (its socket closed), so a stream stops there. */
+export function responseWrite(res: ServerResponse, gone: () => boolean): RawWrite {
+  return (chunk) =>
+    new Promise<void>((resolve, reject) => {
+      if (gone()) return reject(new Error('connection closed'));
+      const onClose = (): void => reject(new Error('connection closed'));
+      res.once('close', onClose);
+      res.write(chunk, (err) => {
+        res.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+}
+
+/** How a stream is cut into writes: the slow-drip fault's, or the behaviour's chunking. */
+export function writePlan(fault: Fault | undefined, chunking: Chunking, seed: number): WritePlan {
+  return fault?.kind === 'slow-drip'
+    ? { kind: 'drip', bytesPerWrite: fault.bytesPerWrite, intervalMs: fault.intervalMs }
+    : { kind: 'chunking', chunking, seed };
+}
 
 const RANDOM_MAX = 48;
 

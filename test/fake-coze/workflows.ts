@@ -7,7 +7,7 @@ import type http from 'node:http';
 import type { Socket } from 'node:net';
 import type { FakeBehavior } from './behavior';
 import type { Fault } from './faults';
-import { SseWriter, type RawWrite, type WritePlan } from './sse';
+import { SseWriter, responseWrite, writePlan } from './sse';
 import type { RecordedRequest } from './types';
 import type { IdFactory, Timers } from './util';
 import { isRecord, splitCodePoints } from './util';
@@ -168,21 +168,8 @@ export class FakeWorkflows {
     if (fault) rec.fault = fault.kind;
     let gone = false;
     res.on('close', () => (gone = true));
-    const raw: RawWrite = (chunk) =>
-      new Promise<void>((resolve, reject) => {
-        if (gone) return reject(new Error('connection closed'));
-        const onClose = (): void => reject(new Error('connection closed'));
-        res.once('close', onClose);
-        res.write(chunk, (err) => {
-          res.off('close', onClose);
-          if (err) reject(err);
-          else resolve();
-        });
-      });
-    const plan: WritePlan =
-      fault?.kind === 'slow-drip'
-        ? { kind: 'drip', bytesPerWrite: fault.bytesPerWrite, intervalMs: fault.intervalMs }
-        : { kind: 'chunking', chunking: b.chunking, seed: b.seed };
+    const raw = responseWrite(res, () => gone);
+    const plan = writePlan(fault, b.chunking, b.seed);
     const writer = new SseWriter(raw, plan, host.timers);
     // The cloud writes `id: 0` with a space (the SDKs' recorded streams); Studio's SSE library writes none.
     const sep = b.dialect === 'studio' ? ':' : ': ';

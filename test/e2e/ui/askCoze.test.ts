@@ -21,6 +21,7 @@ import {
   setFakeBehavior,
   startUiSession,
   stopUiSession,
+  sessionParts,
 } from './session';
 
 interface AnswerView {
@@ -82,10 +83,7 @@ async function openSampleFile(page: Page): Promise<void> {
 describe('Ask Coze in VS Code (code-server)', function () {
   let session: UiSession | undefined;
   let failed = false;
-  const page = (): Page => {
-    if (!session) throw new Error('no UI session');
-    return session.page;
-  };
+  const { page } = sessionParts(() => session);
 
   before(async function () {
     session = await startUiSession('ui');

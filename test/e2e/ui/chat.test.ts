@@ -8,7 +8,6 @@
 // package.nls.zh-cn.json and l10n/bundle.l10n.zh-cn.json are used: the chat and our commands are in Chinese.
 import * as assert from 'assert';
 import type { Page } from 'playwright-core';
-import { type FakeCozeServer } from '../../fake-coze/server';
 import {
   answerInputBox,
   openEditorContextMenu,
@@ -19,7 +18,7 @@ import {
   waitFor,
   waitForNotification,
 } from '../codeServer';
-import { TEST_TOKEN, type UiSession, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession } from './session';
+import { TEST_TOKEN, type UiSession, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession, sessionParts } from './session';
 import { chatFrame, chatScreenshot, clickViewAction, openChat, readChat, send, setTheme, waitForAnswer, widenSidebar } from './chatDriver';
 
 function failureHooks(get: () => UiSession | undefined): void {
@@ -51,14 +50,7 @@ const HOSTILE_ANSWER = [
 
 describe('The chat in VS Code (code-server)', function () {
   let session: UiSession | undefined;
-  const page = (): Page => {
-    if (!session) throw new Error('no UI session');
-    return session.page;
-  };
-  const fake = (): FakeCozeServer => {
-    if (!session) throw new Error('no UI session');
-    return session.fake;
-  };
+  const { page, fake } = sessionParts(() => session);
 
   before(async function () {
     session = await startUiSession('ui-chat');

@@ -5,10 +5,9 @@
 import * as assert from 'assert';
 import { createHash } from 'crypto';
 import type { Frame, Page } from 'playwright-core';
-import { type FakeCozeServer } from '../../fake-coze/server';
 import { acceptQuickInputRow, readNotifications, reportFailure, runPaletteCommand, screenshot, waitFor } from '../codeServer';
 import { chatFrame, chatScreenshot, openChat, readChat, send, setTheme, waitForAnswer, widenSidebar } from './chatDriver';
-import { type UiSession, resetFake, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession } from './session';
+import { type UiSession, resetFake, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession, sessionParts } from './session';
 
 interface ThinkingView {
   shown: boolean;
@@ -54,14 +53,7 @@ async function readThinking(frame: Frame): Promise<ThinkingView | undefined> {
 describe('The Coze platform in the chat (browser)', function () {
   let session: UiSession | undefined;
   let failed = false;
-  const page = (): Page => {
-    if (!session) throw new Error('no UI session');
-    return session.page;
-  };
-  const fake = (): FakeCozeServer => {
-    if (!session) throw new Error('no UI session');
-    return session.fake;
-  };
+  const { page, fake } = sessionParts(() => session);
 
   before(async function () {
     session = await startUiSession('ui-platform');

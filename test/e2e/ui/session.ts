@@ -45,6 +45,16 @@ export async function startUiSession(runName: string, options: { locale?: string
   }
 }
 
+/** The page and the fake of a session started in `before`: a test that runs without one fails with a clear message. */
+export function sessionParts(get: () => UiSession | undefined): { page: () => Page; fake: () => FakeCozeServer } {
+  const session = (): UiSession => {
+    const s = get();
+    if (!s) throw new Error('no UI session');
+    return s;
+  };
+  return { page: () => session().page, fake: () => session().fake };
+}
+
 export async function stopUiSession(session: UiSession | undefined): Promise<void> {
   if (!session) return;
   await session.browser.close().catch(() => undefined);
