@@ -12,7 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { languagesNeeded } from '../src/webview/shared/hljsLanguages';
 import { median, min } from './table';
+
+/** esbuild.mjs's WEBVIEW_CHUNKS: where the webviews' chunks go under the build folder. */
+const WEBVIEW_CHUNKS = 'webview/chunks';
 
 export interface BundleFile {
   /** Path relative to the build folder, e.g. extension.js, webview/answer.js. */
@@ -34,7 +38,20 @@ export interface BuildResult {
   label: 'dist (npm run build)' | 'minified (--production options)';
   files: BundleFile[];
   loads: LoadTimes[];
+  /** What each webview page loads before it runs: its entry and the chunks it imports statically. */
+  webviewLoads?: WebviewLoad[];
+  /** Every file in webview/chunks (highlight.js core and grammars load from here on demand). */
+  chunks?: { count: number; bytes: number };
+  /** What the first TypeScript code block fetches: highlight.js core and the grammars it needs. */
+  firstTypeScriptBlock?: { files: string[]; bytes: number };
   error?: string;
+}
+
+export interface WebviewLoad {
+  entry: string;
+  /** The entry and its static imports, transitively (paths relative to the build folder). */
+  files: string[];
+  bytes: number;
 }
 
 export interface BundleSectionResult {
@@ -122,7 +139,58 @@ async function measureBuild(label: BuildResult['label'], dir: string, processes:
       if (typeof out.undiciLoaded === 'boolean') lt.undiciLoaded = (lt.undiciLoaded ?? false) || out.undiciLoaded;
     }
   }
-  return { label, files: listJs(dir), loads };
+  return { label, files: listJs(dir), loads, ...webviewLoading(dir) };
+}
+
+/**
+ * The webview pages' loading, from the files themselves: an entry (webview/*.js, an ES module) and the chunks it
+ * imports statically are what the page fetches and compiles before it runs; the other chunks (highlight.js and
+ * its grammars) come through import() when a code block needs them (docs/architecture.md).
+ */
+function webviewLoading(dir: string): Pick<BuildResult, 'webviewLoads' | 'chunks' | 'firstTypeScriptBlock'> {
+  const webviewDir = path.join(dir, 'webview');
+  if (!fs.existsSync(webviewDir)) return {};
+  const size = (file: string) => fs.statSync(path.join(dir, file)).size;
+  const webviewLoads: WebviewLoad[] = fs
+    .readdirSync(webviewDir)
+    .filter((n) => n.endsWith('.js'))
+    .sort()
+    .map((n) => {
+      const files = staticClosure(dir, `webview/${n}`);
+      return { entry: `webview/${n}`, files, bytes: files.reduce((sum, f) => sum + size(f), 0) };
+    });
+  const chunkDir = path.join(dir, WEBVIEW_CHUNKS);
+  const chunkFiles = fs.existsSync(chunkDir) ? fs.readdirSync(chunkDir).filter((n) => n.endsWith('.js')) : [];
+  const chunks = { count: chunkFiles.length, bytes: chunkFiles.reduce((sum, n) => sum + size(`${WEBVIEW_CHUNKS}/${n}`), 0) };
+  // Chunks are named <module>-<hash>.js: highlight.js's core is core-…, a grammar is <language>-….
+  const named = (name: string) => chunkFiles.find((n) => n.startsWith(`${name}-`) && /^[A-Z0-9]+\.js$/.test(n.slice(name.length + 1)));
+  const wanted = ['core', ...languagesNeeded('typescript')].map(named);
+  const firstTypeScriptBlock = wanted.every(Boolean)
+    ? { files: wanted as string[], bytes: (wanted as string[]).reduce((sum, n) => sum + size(`${WEBVIEW_CHUNKS}/${n}`), 0) }
+    : undefined;
+  return { webviewLoads, chunks, ...(firstTypeScriptBlock ? { firstTypeScriptBlock } : {}) };
+}
+
+/** `entry` and every file it imports statically, transitively. */
+function staticClosure(dir: string, entry: string): string[] {
+  const out: string[] = [];
+  const visit = (file: string) => {
+    if (out.includes(file) || !fs.existsSync(path.join(dir, file))) return;
+    out.push(file);
+    for (const spec of staticImports(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+      visit(path.posix.join(path.posix.dirname(file), spec));
+    }
+  };
+  visit(entry);
+  return out;
+}
+
+/** The specifiers of the import statements esbuild puts at the top of an ES module (import() calls are not among them). */
+export function staticImports(code: string): string[] {
+  const statement = /\s*import\s*(?:[\w$*{}\s,]*?\s*from\s*)?["']([^"']+)["'];?/y;
+  const specs: string[] = [];
+  for (let m = statement.exec(code); m; m = statement.exec(code)) specs.push(m[1]!);
+  return specs;
 }
 
 /** Top-level exports of the vscode module (namespaces, classes, enums...), from @types/vscode. */

@@ -85,11 +85,16 @@ function stats(xs: number[]): WindowStats {
   return { meanMs: xs.reduce((a, b) => a + b, 0) / xs.length, medianMs: at(0.5), p95Ms: at(0.95), maxMs: sorted[sorted.length - 1] ?? Number.NaN };
 }
 
-/** The one-shot renderer, bundled for the page (the naive comparison and the correctness check). */
+/**
+ * The one-shot renderer, bundled for the page (the naive comparison and the correctness check). Its grammars
+ * load on demand like the views' (one script: import() stays inside it); __loadLanguages gets them first.
+ */
 async function naiveBundle(root: string): Promise<string> {
   const result = await esbuild.build({
     stdin: {
-      contents: "import { renderMarkdown } from './src/webview/shared/markdown'; (window as any).__renderMarkdown = renderMarkdown;",
+      contents:
+        "import { renderMarkdown } from './src/webview/shared/markdown'; import { loadLanguage } from './src/webview/shared/highlighter';" +
+        ' (window as any).__renderMarkdown = renderMarkdown; (window as any).__loadLanguages = (names: string[]) => Promise.all(names.map(loadLanguage));',
       resolveDir: root,
       loader: 'ts',
     },
@@ -104,17 +109,53 @@ async function naiveBundle(root: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-/** A plain page running the built chat bundle with a stub acquireVsCodeApi (messages it posts: window.__posted). */
+/** Where the plain page and the built bundle are served from (a page of its own origin, as a webview is). */
+const PAGE_ORIGIN = 'http://ask-coze.bench';
+
+/**
+ * A plain page running the built chat bundle with a stub acquireVsCodeApi (messages it posts: window.__posted),
+ * returned once the chat runs (it has asked for its state). The bundle is an ES module whose chunks load from
+ * dist/webview/ as in a webview, so the page is served from an origin of its own (page.route), not set inline.
+ */
 export async function openChatPage(browser: Browser, root: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+  const dist = path.join(root, 'dist', 'webview');
+  let html = '';
+  await page.route(`${PAGE_ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: html });
+    const file = path.join(dist, ...url.pathname.split('/').filter(Boolean));
+    if (!file.startsWith(dist + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
+    return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(file, 'utf8') });
+  });
   const css = fs.readFileSync(path.join(root, 'media', 'chat.css'), 'utf8').replace(/@import[^;]+;/g, '') + fs.readFileSync(path.join(root, 'media', 'highlight.css'), 'utf8');
   const data = JSON.stringify({ strings: Object.fromEntries(STRING_KEYS.map((k) => [k, k])) }).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   const script = (code: string) => `<script>${code.replace(/<\/script/g, '<\\/script')}</script>`;
-  await page.setContent(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>${css}</style></head><body><div id="app" data-initial="${data}"></div>
+  html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>${css}</style></head><body><div id="app" data-initial="${data}"></div>
 ${script('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });')}
-${script(fs.readFileSync(path.join(root, 'dist', 'webview', 'chat.js'), 'utf8'))}
-${script(await naiveBundle(root))}</body></html>`);
+<script type="module" src="/chat.js"></script>
+${script(await naiveBundle(root))}</body></html>`;
+  await page.goto(`${PAGE_ORIGIN}/`);
+  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
   return page;
+}
+
+/**
+ * Loads the grammars of `langs` in the page, in the chat bundle (by showing a conversation with such blocks until
+ * they are coloured) and in the one-shot renderer, so that what is timed next is rendering, not fetching.
+ */
+export async function primeHighlighting(page: Page, langs: string[]): Promise<void> {
+  await page.evaluate(async (langs) => {
+    const w = window as unknown as { __loadLanguages: (names: string[]) => Promise<boolean[]> };
+    await w.__loadLanguages(langs);
+    const answer = langs.map((l) => `\`\`\`${l}\nx = 1\n\`\`\``).join('\n\n');
+    const turn = { id: 'p1', question: 'prime', answer, status: 'done', followUps: [], botId: '1' };
+    window.dispatchEvent(new MessageEvent('message', { data: { type: 'state', state: { conversationId: 'p0', title: 'Prime', botId: '1', turns: [turn], busy: false, bots: [], history: [], trimmedTurns: 0 } } }));
+  }, langs);
+  await page.waitForFunction(
+    (langs) => langs.every((l) => document.querySelector(`code.language-${l}:not(.highlight-pending) span`)),
+    langs,
+  );
 }
 
 export async function runChatRenderSection(root: string): Promise<ChatRenderResult> {
@@ -134,6 +175,7 @@ export async function runChatRenderSection(root: string): Promise<ChatRenderResu
   const browser = await playwright.launch({ executablePath: chromium, args: CHROMIUM_ARGS, headless: true });
   try {
     const page = await openChatPage(browser, root);
+    await primeHighlighting(page, ['ts', 'python']);
     const answer = longAnswer();
     const parts = pieces(answer, CHAT_PIECES);
     const result = await page.evaluate(
@@ -213,4 +255,7 @@ const STRING_KEYS = [
   'botLabel', 'tokens', 'seconds', 'waiting', 'answering', 'answered', 'stopped', 'interrupted', 'failed', 'followUps', 'newChat',
   'history', 'historyEmpty', 'backToChat', 'rename', 'renameLabel', 'delete', 'save', 'cancel', 'emptyTitle', 'emptyHint', 'trimmed',
   'turns', 'untitled', 'code', 'logId', 'thinking', 'thoughtFor', 'thoughts',
+  // The history search and a long conversation's pages (bench/longConversation.ts).
+  'searchHistory', 'searching', 'searchNoMatches', 'searchMatches', 'searchOneMatch', 'searchLimited', 'searchInQuestion', 'searchInAnswer', 'searchInTitle',
+  'exportConversation', 'earlierTurns', 'laterTurns',
 ];

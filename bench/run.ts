@@ -22,6 +22,8 @@
 //    .vsix ships), and the .vsix if packaged; require() of extension.js (+ activate() with a stubbed vscode
 //    module) and of coze.js, each in fresh Node processes, median.
 //    "coze.js at activation" must be "no": the client (with undici) loads on the first question.
+//    The webview pages: each entry's size at load (the entry module and the chunks it imports statically), all
+//    chunks together, and what the first TypeScript block fetches (highlight.js core and its grammars).
 // 5. Memory: V8 heap used after a full GC before and after section 1 (modules loaded beforehand), and the peak
 //    sampled every 10 ms during each variant (uncollected garbage included).
 // 6. Chat view (bench/chatRender.ts): time per streamed piece at the start vs the end of a 200 KB answer in
@@ -30,6 +32,13 @@
 //    fake (every 4th polls, the others stream); every answer checked; the rate limiter's grant gaps; what is left
 //    after close(): open sockets at the fake, active timers, 'abort' listeners, process warnings; heap after a full
 //    GC before and after.
+// 8. History saves (bench/historySave.ts): the cost of one chat history save of a typical and a 1 MB
+//    conversation, in one window and after another window wrote the file; writes per streamed answer under the
+//    old policy and at several intervals, and how far behind the file can fall (what SAVE_INTERVAL_MS is chosen from).
+// 9. History search (bench/historySearch.ts): 200 conversations / 50 MB in a temporary folder, searched as the
+//    history's search box does: time to the first hits and to the end, files read, heap used meanwhile.
+// 10. Long conversation (bench/longConversation.ts): a conversation of 50, 200 and 800 turns (200 ≈ 1 MB) opened
+//    in headless Chromium with the built chat bundle: time until rendered and until the first frame.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,8 +46,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { FakeCozeServer } from '../test/fake-coze/server';
-import { loadSummary, runBundleSection, type BundleSectionResult } from './bundle';
+import { loadSummary, runBundleSection, type BuildResult, type BundleSectionResult } from './bundle';
 import { runChatRenderSection, type ChatRenderResult } from './chatRender';
+import { runHistorySaveSection, type HistorySaveResult } from './historySave';
+import { historySearchSummary, printHistorySearch, runHistorySearchSection, type HistorySearchResult } from './historySearch';
+import { longConversationSummary, printLongConversation, runLongConversationSection, type LongConversationResult } from './longConversation';
 import { runLimiterSection, runPollSection, type LimiterScenario, type PollSectionResult } from './poll';
 import { runSoak, type SoakResult } from '../test/load/soak';
 import { RemoteFake } from './remoteFake';
@@ -155,6 +167,35 @@ async function main(): Promise<number> {
     failures.push(`soak section failed: ${errText(e)}`);
   }
 
+  // ---- 8. history saves ----
+  let historySaves: HistorySaveResult | undefined;
+  try {
+    historySaves = await runHistorySaveSection(ROOT);
+    printHistorySaves(historySaves);
+  } catch (e) {
+    failures.push(`history save section failed: ${errText(e)}`);
+  }
+
+  // ---- 9. history search ----
+  let historySearch: HistorySearchResult | undefined;
+  try {
+    historySearch = await runHistorySearchSection();
+    printHistorySearch(historySearch);
+    for (const row of historySearch.rows) if (!row.correct) failures.push(`history search: "${row.query}" found the wrong conversations`);
+  } catch (e) {
+    failures.push(`history search section failed: ${errText(e)}`);
+  }
+
+  // ---- 10. long conversation ----
+  let longConversation: LongConversationResult | undefined;
+  try {
+    longConversation = await runLongConversationSection(ROOT);
+    printLongConversation(longConversation);
+    for (const row of longConversation.rows) if (!row.newestVisible || !row.scrollable) failures.push(`long conversation: ${row.turns} turns did not open at the newest turn, scrollable`);
+  } catch (e) {
+    failures.push(`long conversation section failed: ${errText(e)}`);
+  }
+
   // ---- summary ----
   const summary = {
     date: new Date().toISOString(),
@@ -203,6 +244,9 @@ async function main(): Promise<number> {
         build: b.label,
         error: b.error,
         files: Object.fromEntries(b.files.map((f) => [f.file, f.bytes])),
+        webviewAtLoad: b.webviewLoads && Object.fromEntries(b.webviewLoads.map((l) => [l.entry, l.bytes])),
+        webviewChunks: b.chunks,
+        firstTypeScriptBlockBytes: b.firstTypeScriptBlock?.bytes,
         loads: b.loads.map((l) => ({ file: l.file, ...loadSummary(l), cozeLoadedAtActivation: l.cozeLoaded, error: l.error ?? l.activateError })),
       })),
     },
@@ -237,6 +281,18 @@ async function main(): Promise<number> {
       heapAfterMiB: round(soak.heapAfterBytes / 1048576, 2),
       gcForced: soak.gcForced,
     },
+    historySaves: historySaves && {
+      chosenIntervalMs: historySaves.chosenIntervalMs,
+      costs: historySaves.costs.map((c) => ({
+        conversation: c.label,
+        bytes: c.bytes,
+        sameWindowMs: { median: round(c.sameWindow.medianMs, 2), p95: round(c.sameWindow.p95Ms, 2), cpuMedian: round(c.sameWindow.cpuMedianMs, 2) },
+        afterOtherWindowMs: { median: round(c.afterOther.medianMs, 2), p95: round(c.afterOther.p95Ms, 2), cpuMedian: round(c.afterOther.cpuMedianMs, 2) },
+      })),
+      policies: historySaves.policies.map((p) => ({ ...p, streamMs: round(p.streamMs) })),
+    },
+    historySearch: historySearch && historySearchSummary(historySearch),
+    longConversation: longConversation && longConversationSummary(longConversation),
     failures,
   };
   const outDir = path.join(ROOT, 'bench', 'results');
@@ -367,11 +423,26 @@ function printLimiter(scenarios: LimiterScenario[], minIntervalMs: number): void
   );
 }
 
+/** The webview scripts before they were split (the tree of issue 11 before the change, --production options). */
+const WEBVIEW_BEFORE = { answer: 361_517, chat: 378_247 };
+
 function printBundle(b: BundleSectionResult): void {
   const names = [...new Set(b.builds.flatMap((x) => x.files.map((f) => f.file)))];
   const rows: Cell[][] = names.map((n) => [n, ...b.builds.map((x) => bytes(x.files.find((f) => f.file === n)?.bytes))]);
   rows.push(['ask-coze-0.1.0.vsix', b.vsix ? bytes(b.vsix.bytes) : 'not packaged', '']);
+  // The webview pages: what each fetches before it runs, and what waits for a code block (bench/bundle.ts).
+  const entries = [...new Set(b.builds.flatMap((x) => (x.webviewLoads ?? []).map((l) => l.entry)))];
+  for (const entry of entries) {
+    const load = (x: BuildResult) => x.webviewLoads?.find((l) => l.entry === entry);
+    rows.push([`${entry} at load (+ ${(load(b.builds[0]!)?.files.length ?? 1) - 1} chunks it imports)`, ...b.builds.map((x) => bytes(load(x)?.bytes))]);
+  }
+  rows.push([`webview/chunks/*.js, all (${b.builds[0]?.chunks?.count ?? 0} files)`, ...b.builds.map((x) => bytes(x.chunks?.bytes))]);
+  rows.push(['first TypeScript block fetches (core + 5 grammars)', ...b.builds.map((x) => bytes(x.firstTypeScriptBlock?.bytes))]);
   const notes = b.builds.filter((x) => x.error).map((x) => `${x.label}: ${x.error}`);
+  notes.push(
+    '"at load": the page\'s entry module and the chunks it imports statically; highlight.js and each grammar are chunks fetched when a code block needs them.',
+    `Before (issue 11), one script per page with every common grammar bundled, minified: webview/answer.js ${bytes(WEBVIEW_BEFORE.answer)}, webview/chat.js ${bytes(WEBVIEW_BEFORE.chat)}. Goal: ≤ 150 KiB each at load.`,
+  );
   printTable('4. Bundle sizes', ['file', ...b.builds.map((x) => x.label)], rows, notes);
 
   const loadRows: Cell[][] = [];
@@ -438,6 +509,45 @@ function printSoak(r: SoakResult): void {
         `(${((r.heapAfterBytes - r.heapBeforeBytes) / 1024 / 1024).toFixed(2)} MiB; the same ~1 MiB after 200 or 3,000 questions: code and caches, not per question).`,
       'min grant gap: between two consecutive grants of the rate limiter, on its own clock (arrival times at the fake jitter).',
     ],
+  );
+}
+
+function printHistorySaves(r: HistorySaveResult): void {
+  printTable(
+    '8. History saves: one ChatStore.save (lock, check/merge, temp file, fsync, rename), on the repository\'s disk',
+    ['conversation', 'file', 'same window med', 'p95', 'CPU med', 'after another window med', 'p95', 'CPU med'],
+    r.costs.map((c) => [
+      c.label,
+      bytes(c.bytes),
+      ms(c.sameWindow.medianMs, 2),
+      ms(c.sameWindow.p95Ms, 2),
+      ms(c.sameWindow.cpuMedianMs, 2),
+      ms(c.afterOther.medianMs, 2),
+      ms(c.afterOther.p95Ms, 2),
+      ms(c.afterOther.cpuMedianMs, 2),
+    ]),
+    [
+      '"same window": the file is as this store last wrote it (a stat, no read); "after another window": two stores take turns, so each',
+      `save reads, parses and merges the other's version first. ${r.costs[0]?.saves ?? '-'} / ${r.costs[1]?.saves ?? '-'} saves each. Wall time is mostly`,
+      "fsync, waited for on libuv's thread pool (the extension host goes on); CPU is the process's user + system time.",
+    ],
+  );
+  const stream = r.policies[0];
+  printTable(
+    `8. History saves per answer: ${stream ? Math.round(stream.streamMs / 100) / 10 : '-'} s answer, a delta every ${r.deltaIntervalMs} ms, through the real ChatSaver (typical conversation)`,
+    ['policy', 'writes', 'first write with text holds', 'most deltas between writes', 'behind at most'],
+    r.policies.map((p) => [
+      p.label,
+      p.writes,
+      `${p.firstTextDeltas} delta${p.firstTextDeltas === 1 ? '' : 's'}`,
+      p.mostDeltasBehind,
+      ms(p.mostDeltasBehind * r.deltaIntervalMs, 0),
+    ]),
+    r.costs.map(
+      (c) =>
+        `${c.label}: at ${r.chosenIntervalMs} ms, saving costs ${((c.sameWindow.cpuMedianMs / r.chosenIntervalMs) * 100).toFixed(1)}% of one core while an answer streams ` +
+        `(${((c.afterOther.cpuMedianMs / r.chosenIntervalMs) * 100).toFixed(1)}% while another window writes it too), and ${bytes((c.bytes * 1000) / r.chosenIntervalMs)}/s of disk writes. SAVE_INTERVAL_MS = ${r.chosenIntervalMs}.`,
+    ),
   );
 }
 

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { AnswerSurface } from './answerPanel/answerSurface';
+import { chatSources, registerApplyCommand } from './apply/applyCommands';
+import { ApplyDiffs } from './apply/applyDiffs';
+import { CodeApplier } from './apply/codeApplier';
+import { registerQuickFixes } from './codeActions/quickFixes';
 import { answerViewStrings } from './answerPanel/viewStrings';
 import { AskPipeline } from './ask/askPipeline';
 import { BotCatalog } from './bots/botCatalog';
@@ -9,9 +13,11 @@ import { BotPicker } from './bots/botPicker';
 import { BotStatusBar } from './bots/botStatusBar';
 import { registerAttachmentCommands } from './chat/attachmentCommands';
 import { registerChatCommands } from './chat/chatCommands';
+import { registerHistoryCommands } from './chat/historyCommands';
 import { ChatService } from './chat/chatService';
 import { chatViewStrings } from './chat/chatStrings';
 import { ChatStore } from './chat/chatStore';
+import { HistoryNotices } from './chat/historyNotices';
 import { ChatViewProvider } from './chat/chatView';
 import { PendingAttachments } from './chat/pendingAttachments';
 import { ClientProvider } from './clientProvider';
@@ -19,8 +25,11 @@ import { registerKeyCommands } from './keyCommands';
 import { KeyStore } from './keyStore';
 import { Log } from './log';
 import { Notifier } from './notifier';
+import { registerChatSurfaces } from './participant/registerChatSurfaces';
 import { createTestingApi, TestRecorder, type AskCozeTestingApi } from './testingApi';
 import { Prompter } from './workflow/prompter';
+import { choosePlatform } from './walkthrough/platformPicker';
+import { WalkthroughProgress } from './walkthrough/walkthroughProgress';
 import { WorkflowRunner } from './workflow/workflowRunner';
 
 // Wiring only: build the services once, register commands and views, hand everything to the context.
@@ -39,10 +48,19 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
   const notifier = new Notifier(recorder?.onShown);
   const userId = installationUserId(context);
   const pipeline = new AskPipeline({ keys, clients, notifier, log, userId });
+  // The walkthrough's steps, ticked off from what is really done (src/walkthrough/).
+  const walkthrough = new WalkthroughProgress({ keys, globalState: context.globalState, onDidAnswer: pipeline.onDidAnswer });
+  const prompter = new Prompter(recorder?.onQuickInput);
   // Bot names everywhere (src/bots/): quiet lookups of askCoze.botId's name, except under the in-host tests.
   const botCatalog = new BotCatalog(pipeline);
   const botNames = new BotNames(context.globalState, botCatalog, log, { backgroundLookups: !recorder });
-  const chatStore = new ChatStore(vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath, { onWarning: (w) => log.warn(w) });
+  // The history on disk, shared with other windows (docs/history.md); what the user must hear of it (historyNotices.ts).
+  const historyNotices = new HistoryNotices(notifier, log);
+  const chatStore = new ChatStore(vscode.Uri.joinPath(context.globalStorageUri, 'chat').fsPath, {
+    onWarning: (w) => log.warn(w),
+    onUnreadable: historyNotices.unreadable,
+    onDeletedElsewhere: (c) => void historyNotices.deletedElsewhere(c, () => chat.keepCopy(c.id)),
+  });
   const attachments = new PendingAttachments(notifier, log);
   const chat = new ChatService({ pipeline, log, store: chatStore, workspaceState: context.workspaceState, globalState: context.globalState, attachments, botNames });
   const chatView = new ChatViewProvider(context.extensionUri, chat, chatViewStrings, notifier, log);
@@ -69,11 +87,19 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     observe: recorder?.onQuickInput,
     // The open chat follows the pick, unless it is answering (it then keeps its bot; the next chat gets the new one).
     onPicked: async (botId) => {
+      void walkthrough.remember('bot');
       if (chat.viewState().busy) chat.preferBot(botId);
       else await chat.selectBot(botId);
     },
   });
-  const workflows = new WorkflowRunner({ pipeline, answers, prompter: new Prompter(recorder?.onQuickInput), globalState: context.globalState, log });
+  const workflows = new WorkflowRunner({ pipeline, answers, prompter, globalState: context.globalState, log });
+  // @coze in VS Code's Chat and the #askCoze tool, where this VS Code has the Chat API (src/participant/).
+  const chatSurfaces = registerChatSurfaces({ pipeline, log, botNames, extensionUri: context.extensionUri });
+  // Apply on an answer's code block: a diff to accept or discard (src/apply/).
+  const applyDiffs = new ApplyDiffs(notifier, log);
+  const applier = new CodeApplier(applyDiffs, notifier, log);
+  chatView.applyCode = (code, turnId) => applier.apply(code, chatSources(chat.viewState().turns.find((t) => t.id === turnId)?.question));
+  answers.applyCode = (code, sources) => applier.apply(code, sources);
 
   context.subscriptions.push(
     log,
@@ -84,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     attachments,
     // Saves an answer still arriving as interrupted, synchronously, when VS Code shuts the extension down.
     chat,
+    historyNotices,
     keys.onDidChange(() => clients.reset()),
     botNames,
     botStatus,
@@ -91,6 +118,12 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     // A key set after start: the bot's name can be looked up now.
     keys.onDidChange(() => void botNames.lookUpDefaultBot()),
     vscode.commands.registerCommand('askCoze.selectBot', () => botPicker.run()),
+    walkthrough,
+    vscode.commands.registerCommand('askCoze.choosePlatform', async () => {
+      const region = await choosePlatform(prompter);
+      if (region) await walkthrough.remember('platform');
+      return region;
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('askCoze') || e.affectsConfiguration('http')) clients.reset();
     }),
@@ -99,9 +132,17 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     vscode.commands.registerCommand('askCoze.showLog', () => log.show()),
     workflows,
     vscode.commands.registerCommand('askCoze.runWorkflow', (arg?: unknown) => workflows.runFromCommand(arg)),
-    ...registerKeyCommands(keys, notifier, log),
+    ...registerKeyCommands(keys, notifier, log, recorder?.onQuickInput),
     ...registerChatCommands(chat, chatView),
+    // Search the chat history; export a conversation as Markdown (the save dialog answerable under the tests).
+    ...registerHistoryCommands({ service: chat, view: chatView, notifier, log, showSaveDialog: recorder?.showSaveDialog, observe: recorder?.onQuickInput }),
     ...registerAttachmentCommands(attachments, chatView),
+    applyDiffs,
+    applier,
+    registerApplyCommand(applier, log),
+    // "Ask Coze to fix / explain" on any problem (src/codeActions/).
+    ...registerQuickFixes(chat, chatView, log),
+    ...chatSurfaces.disposables,
   );
 
   void botNames.lookUpDefaultBot();
@@ -113,6 +154,8 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
           recorder,
           chat: { service: chat, view: chatView, store: chatStore },
           bots: { names: botNames, status: botStatus },
+          participant: chatSurfaces.testing,
+          walkthrough,
         }),
       }
     : {};

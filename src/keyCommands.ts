@@ -4,6 +4,7 @@ import { normalizeToken, tokenShape, type KeyStore } from './keyStore';
 import type { Log } from './log';
 import type { Notifier } from './notifier';
 import { apiHost, readSettings } from './settings';
+import type { ShownQuickInput } from './workflow/prompter';
 
 // Coze: Set API Key / Coze: Clear API Key. The key is stored for the API host the settings point at now.
 // Neither command returns the key, so no other extension can read it through them.
@@ -13,7 +14,14 @@ const CONSOLE_URLS: Record<string, string> = {
   'api.coze.com': 'https://www.coze.com/open/oauth/pats',
 };
 
-export function registerKeyCommands(keys: KeyStore, notifier: Notifier, log: Log): vscode.Disposable[] {
+/** Ids of the key boxes shown, for the test observer; apart from the other boxes' counts. */
+let nextBoxId = 2_000_000;
+
+/**
+ * `observe` (only under the in-host tests) sees the key's input box as it opens and closes, so that a test can
+ * type into it and accept it as a user would (src/workflow/prompter.ts does the same for Run Workflow's boxes).
+ */
+export function registerKeyCommands(keys: KeyStore, notifier: Notifier, log: Log, observe?: (shown: ShownQuickInput, open: boolean) => void): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('askCoze.setApiKey', async (): Promise<boolean> => {
       const settings = readSettings();
@@ -24,7 +32,7 @@ export function registerKeyCommands(keys: KeyStore, notifier: Notifier, log: Log
       }
       const host = apiHost(settings.baseUrl);
       const console = CONSOLE_URLS[host];
-      const entered = await vscode.window.showInputBox({
+      const entered = await askForKey(observe, {
         title: vscode.l10n.t('Coze API key for {0}', host),
         prompt: console
           ? vscode.l10n.t('Paste a personal access token (pat_…) created at {0}. It is stored in VS Code\'s secret storage.', console)
@@ -62,4 +70,45 @@ export function registerKeyCommands(keys: KeyStore, notifier: Notifier, log: Log
       return true;
     }),
   ];
+}
+
+interface KeyBoxOptions {
+  title: string;
+  prompt: string;
+  placeHolder: string;
+  password: boolean;
+  ignoreFocusOut: boolean;
+  validateInput(value: string): vscode.InputBoxValidationMessage | undefined;
+}
+
+/** showInputBox's box, built with createInputBox so that the test observer can see it: the value, or undefined on Escape. */
+function askForKey(observe: ((shown: ShownQuickInput, open: boolean) => void) | undefined, options: KeyBoxOptions): Promise<string | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = options.title;
+  box.prompt = options.prompt;
+  box.placeholder = options.placeHolder;
+  box.password = options.password;
+  box.ignoreFocusOut = options.ignoreFocusOut;
+  const shown: ShownQuickInput = { id: nextBoxId++, kind: 'input', box };
+  const check = (value: string) => (box.validationMessage = options.validateInput(value));
+  return new Promise((resolve) => {
+    let accepted: string | undefined;
+    const subscriptions = [
+      box.onDidChangeValue(check),
+      box.onDidAccept(() => {
+        // A warning does not stop Enter (as with showInputBox); a value set without a change event is checked too.
+        check(box.value);
+        accepted = box.value;
+        box.hide();
+      }),
+      box.onDidHide(() => {
+        for (const s of subscriptions) s.dispose();
+        box.dispose();
+        observe?.(shown, false);
+        resolve(accepted);
+      }),
+    ];
+    box.show();
+    observe?.(shown, true);
+  });
 }

@@ -246,6 +246,9 @@ export interface AnswerViewStrings {
   thoughtFor: string;
   /** …once it has, when the time is not known. */
   thoughts: string;
+  /** A code block's Apply button, and its tooltip. */
+  applyCode: string;
+  applyCodeHint: string;
 }
 
 export type HostToAnswerView = { type: 'state'; state: AnswerViewState };
@@ -259,6 +262,8 @@ export const AnswerViewToHostSchema = v.pipe(
     v.strictObject({ type: v.literal('askFollowUp'), question: typedText(MAX_QUESTION) }),
     v.strictObject({ type: v.literal('retry') }),
     v.strictObject({ type: v.literal('continueInChat') }),
+    /** Apply on a code block of the answer: the host shows the diff (src/apply/). */
+    v.strictObject({ type: v.literal('applyCode'), code: text(MAX_WEBVIEW_STRING) }),
   ]),
 );
 export type AnswerViewToHost = v.InferOutput<typeof AnswerViewToHostSchema>;
@@ -311,6 +316,8 @@ export interface ChatTurnView {
   reasoningMs?: number;
   /** Files sent with the question (names and sizes only). */
   attachments?: AttachmentView[];
+  /** Retry is offered under the turn (src/chat/turnOutcome.ts offersRetry: the last turn, not a failure only a new key fixes). */
+  canRetry?: boolean;
 }
 
 /** Coze's two kinds of attachment: an image item or a file item. */
@@ -420,6 +427,27 @@ export interface ChatViewStrings {
   attachedFiles: string;
   /** The header's button that runs Coze: Select Bot (its label and tooltip). */
   selectBot: string;
+  /** The history's search box: its label (and placeholder). */
+  searchHistory: string;
+  searching: string;
+  searchNoMatches: string;
+  /** "{0} matches", and "1 match" */
+  searchMatches: string;
+  searchOneMatch: string;
+  /** "The first {0} matches are shown." */
+  searchLimited: string;
+  /** Where a match is: in the question, in the answer, in the title. */
+  searchInQuestion: string;
+  searchInAnswer: string;
+  searchInTitle: string;
+  /** A history item's Export button. */
+  exportConversation: string;
+  /** The transcript's buttons that bring older (newer) turns of a long conversation in: "Show {0} earlier turns". */
+  earlierTurns: string;
+  laterTurns: string;
+  /** A code block's Apply button, and its tooltip. */
+  applyCode: string;
+  applyCodeHint: string;
 }
 
 export type HostToChatView =
@@ -441,7 +469,27 @@ export type HostToChatView =
   /** Puts text into the input (Ask Coze in Chat), after any draft, and focuses it. */
   | { type: 'insertInput'; text: string }
   | { type: 'focusInput' }
-  | { type: 'showHistory'; show: boolean };
+  | { type: 'showHistory'; show: boolean }
+  /** Hits of the history search `searchId`, as they are found; `done` ends it (`limited`: stopped at its bound). */
+  | { type: 'searchResults'; searchId: number; hits: SearchHitView[]; done: boolean; limited?: boolean }
+  /** Shows this turn of that conversation (a search result picked outside the view), once it is the one shown. */
+  | { type: 'revealTurn'; conversationId: string; turnId: string; query?: string };
+
+/** One hit of the history search (src/chat/historySearch.ts): the snippet is plain text around the match. */
+export interface SearchHitView {
+  conversationId: string;
+  title: string;
+  updatedAt: number;
+  /** Absent when only the title matched. */
+  turnId?: string;
+  field: 'title' | 'question' | 'answer';
+  before: string;
+  match: string;
+  after: string;
+}
+
+/** The longest query the history search takes from a webview (longer queries are cut: src/chat/searchText.ts). */
+export const MAX_SEARCH_QUERY_INPUT = 1000;
 
 export const ChatViewToHostSchema = v.pipe(
   WebviewMessageSchema,
@@ -465,6 +513,8 @@ export const ChatViewToHostSchema = v.pipe(
     v.strictObject({ type: v.literal('fixAction'), action: ChatFixActionSchema }),
     v.strictObject({ type: v.literal('copy'), text: text(MAX_WEBVIEW_STRING) }),
     v.strictObject({ type: v.literal('insertCode'), code: text(MAX_WEBVIEW_STRING) }),
+    /** Apply on a code block of the answer of turn `turnId`: the host shows the diff (src/apply/). */
+    v.strictObject({ type: v.literal('applyCode'), code: text(MAX_WEBVIEW_STRING), turnId: LocalIdSchema }),
     v.strictObject({ type: v.literal('openLink'), href: text(MAX_LINK) }),
     // Attachments (src/chat/pendingAttachments.ts). 'pick' lets the host ask (current file or files from disk).
     v.strictObject({ type: v.literal('attach'), source: v.picklist(['pick', 'activeFile']) }),
@@ -481,9 +531,22 @@ export const ChatViewToHostSchema = v.pipe(
     /** A pasted or dropped file the webview could not hand over, for the host to say why. */
     v.strictObject({ type: v.literal('attachRefused'), name: text(MAX_LINK), bytes: v.pipe(FiniteNumberSchema, v.minValue(0)), reason: v.picklist(['tooLarge', 'unreadable']) }),
     v.strictObject({ type: v.literal('removeAttachment'), id: LocalIdSchema }),
+    /** The history's search box: a new search replaces the one running; an empty query only stops it. */
+    v.strictObject({ type: v.literal('searchHistory'), query: text(MAX_SEARCH_QUERY_INPUT), searchId: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }),
+    /** A history item's Export button (Coze: Export Conversation as Markdown). */
+    v.strictObject({ type: v.literal('exportConversation'), id: LocalIdSchema }),
   ]),
 );
 export type ChatViewToHost = v.InferOutput<typeof ChatViewToHostSchema>;
+
+/**
+ * The conversation named by the argument of Coze: Export Conversation as Markdown: its local id, or
+ * `{ conversationId }` (the history's Export button); undefined (the open conversation) for anything else.
+ */
+export function parseConversationArg(arg: unknown): string | undefined {
+  const result = v.safeParse(v.union([LocalIdSchema, v.pipe(v.object({ conversationId: LocalIdSchema }), v.transform((a) => a.conversationId))]), arg);
+  return result.success ? result.output : undefined;
+}
 
 /** Validates a message from the chat webview; undefined for anything malformed (unknown type, extra keys…). */
 export function parseChatViewMessage(raw: unknown): ChatViewToHost | undefined {

@@ -7,7 +7,9 @@ import type { ChatStore } from './chat/chatStore';
 import type { ChatViewProvider } from './chat/chatView';
 import type { KeyStore } from './keyStore';
 import type { ShownMessage } from './notifier';
+import type { ParticipantTestingApi } from './participant/registerChatSurfaces';
 import type { ShownQuickInput } from './workflow/prompter';
+import type { WalkthroughFacts, WalkthroughProgress } from './walkthrough/walkthroughProgress';
 import type { AnswerViewState, ChatViewState } from './protocol';
 import { readSettings } from './settings';
 
@@ -27,7 +29,7 @@ export interface AskCozeTestingApi {
   chat: ChatTestingApi;
   /** The picker or input box Ask Coze shows now (Run Workflow's), if any. */
   quickInput(): QuickInputSnapshot | undefined;
-  /** Sets the value of the input box shown now, as typing would; accept it with workbench.action.acceptSelectedQuickOpenItem. */
+  /** Sets the value of the input box (or picker) shown now, as typing would; accept it with workbench.action.acceptSelectedQuickOpenItem. */
   setQuickInputValue(value: string): void;
   /**
    * Makes the first row of the picker shown now whose label contains `label` its active row, as the arrow keys
@@ -40,7 +42,24 @@ export interface AskCozeTestingApi {
    * of a notification cannot be pressed through the API). The notification is still recorded.
    */
   answerNotification(match: RegExp, action: string): void;
+  /**
+   * Answers the next save dialog with `uri` (undefined: as if canceled), in place of the user (the dialog cannot be
+   * driven through the API). The dialog's options are still recorded.
+   */
+  answerSaveDialog(uri: vscode.Uri | undefined): void;
+  /** The save dialogs asked for, oldest first (their default file and title). */
+  saveDialogs(): ReadonlyArray<{ defaultUri?: string; title?: string }>;
   bots: BotsTestingApi;
+  /** @coze and #askCoze (src/participant/): what was registered, and the handlers VS Code calls. */
+  participant: ParticipantTestingApi;
+  walkthrough: WalkthroughTestingApi;
+}
+
+export interface WalkthroughTestingApi {
+  /** The walkthrough's steps as its context keys say now, once every pending change has been applied. */
+  facts(): Promise<WalkthroughFacts>;
+  /** Forgets the picks and the first answer kept in globalState, as for a new user. */
+  forget(): Promise<void>;
 }
 
 export interface BotsTestingApi {
@@ -66,6 +85,8 @@ export interface QuickInputSnapshot {
   items?: string[];
   /** A picker's item descriptions, in the order of `items` ('' for none). */
   descriptions?: string[];
+  /** A picker's item details, in the order of `items` ('' for none). */
+  details?: string[];
   placeholder?: string;
   busy?: boolean;
   /** An input box's validation message is a warning (Enter still accepts) rather than an error. */
@@ -135,6 +156,19 @@ export class TestRecorder {
   quickInput(): ShownQuickInput | undefined {
     return this.shownQuickInput;
   }
+
+  private readonly saveAnswers: Array<vscode.Uri | undefined> = [];
+  readonly saveDialogsShown: Array<{ defaultUri?: string; title?: string }> = [];
+
+  answerSaveDialog(uri: vscode.Uri | undefined): void {
+    this.saveAnswers.push(uri);
+  }
+
+  /** The save dialog: recorded, and answered by the test when it scripted an answer (else shown). */
+  readonly showSaveDialog = (options: vscode.SaveDialogOptions): Thenable<vscode.Uri | undefined> => {
+    this.saveDialogsShown.push({ defaultUri: options.defaultUri?.toString(), title: options.title });
+    return this.saveAnswers.length ? Promise.resolve(this.saveAnswers.shift()) : vscode.window.showSaveDialog(options);
+  };
 }
 
 interface ChatDeps {
@@ -149,6 +183,8 @@ export function createTestingApi(deps: {
   recorder: TestRecorder;
   chat: ChatDeps;
   bots: { names: BotNames; status: BotStatusBar };
+  participant: ParticipantTestingApi;
+  walkthrough: WalkthroughProgress;
 }): AskCozeTestingApi {
   const returnedInputs: string[] = [];
   deps.chat.service.onDidReturnInput((text) => returnedInputs.push(text));
@@ -177,7 +213,13 @@ export function createTestingApi(deps: {
       const { box } = shown;
       const base = { id: shown.id, title: box.title, value: box.value, placeholder: box.placeholder, busy: box.busy };
       if (shown.kind === 'pick') {
-        return { ...base, kind: 'pick', items: shown.box.items.map((i) => i.label), descriptions: shown.box.items.map((i) => i.description ?? '') };
+        return {
+          ...base,
+          kind: 'pick',
+          items: shown.box.items.map((i) => i.label),
+          descriptions: shown.box.items.map((i) => i.description ?? ''),
+          details: shown.box.items.map((i) => i.detail ?? ''),
+        };
       }
       const message = shown.box.validationMessage;
       return {
@@ -199,6 +241,9 @@ export function createTestingApi(deps: {
       await new Promise((resolve) => setTimeout(resolve, 0));
     },
     answerNotification: (match, action) => deps.recorder.answerNext(match, action),
+    answerSaveDialog: (uri) => deps.recorder.answerSaveDialog(uri),
+    saveDialogs: () => deps.recorder.saveDialogsShown,
+    participant: deps.participant,
     bots: {
       statusBar: () => {
         const { item } = deps.bots.status;
@@ -210,9 +255,17 @@ export function createTestingApi(deps: {
       setBackgroundLookups: (on) => deps.bots.names.setBackgroundLookups(on),
       forgetNames: () => deps.bots.names.forget(),
     },
+    walkthrough: {
+      facts: async () => {
+        await deps.walkthrough.whenSettled();
+        return deps.walkthrough.facts;
+      },
+      forget: () => deps.walkthrough.forget(),
+    },
     setQuickInputValue: (value) => {
       const shown = deps.recorder.quickInput();
-      if (shown?.kind !== 'input') throw new Error('no input box is shown');
+      // A picker's value too (Coze: Search Chat History searches as it is typed).
+      if (!shown) throw new Error('no input box or picker is shown');
       shown.box.value = value;
     },
     chat: {

@@ -57,6 +57,8 @@ export function buildWebviewHtml(page: WebviewPage): string {
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    // The entry is an ES module; the chunks it imports (dist/webview/chunks/, docs/architecture.md) inherit its
+    // nonce, so no source is allowed beyond it.
     `script-src 'nonce-${nonce}'`,
     // Bot output may reference images; only our own resources load (remote images stay blocked).
     `img-src ${webview.cspSource} data:`,
@@ -75,7 +77,7 @@ export function buildWebviewHtml(page: WebviewPage): string {
 </head>
 <body>
 <div id="app" data-initial="${escapeAttribute(JSON.stringify(page.data))}"></div>
-<script nonce="${nonce}" src="${escapeAttribute(scriptUri.toString())}"></script>
+<script nonce="${nonce}" type="module" src="${escapeAttribute(scriptUri.toString())}"></script>
 </body>
 </html>`;
 }

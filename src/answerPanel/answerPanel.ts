@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ApplySource } from '../apply/applySource';
 import { Disposable } from '../dispose';
 import type { Log } from '../log';
 import {
@@ -23,6 +24,8 @@ export interface AnswerPanelHandlers {
   continueInChat(panel: AnswerPanel): void;
   /** The bot's name to show (src/bots/botNames.ts); `stored` is the one the state has. */
   botName?(botId: string, stored?: string): string;
+  /** Apply on a code block of the answer (src/apply/). */
+  applyCode?(panel: AnswerPanel, code: string): void;
 }
 
 export class AnswerPanel extends Disposable {
@@ -32,6 +35,11 @@ export class AnswerPanel extends Disposable {
   private ready = false;
   private readonly closed = this.register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
+  /**
+   * The selection the question was asked about, recorded when it was asked, so that Apply replaces it. In
+   * memory only: a panel restored after a reload applies to the editor's selection instead.
+   */
+  applySource: ApplySource | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -133,6 +141,9 @@ export class AnswerPanel extends Disposable {
       case 'continueInChat':
         // Only a finished answer moves to the chat.
         if (this.state.phase !== 'waiting' && this.state.phase !== 'streaming') this.handlers.continueInChat(this);
+        break;
+      case 'applyCode':
+        this.handlers.applyCode?.(this, message.code);
         break;
     }
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { selectionSource, type ApplySource } from '../apply/applySource';
 import type { AskPipeline, AskResult, AskUpdate } from '../ask/askPipeline';
 import { progressTail } from '../ask/progressText';
 import { parseAskArgs } from '../commandArgs';
@@ -18,6 +19,8 @@ export interface AskRequest {
   conversationId?: string;
   /** Re-render into this panel (Retry) instead of opening a new one. */
   panel?: AnswerPanel;
+  /** The selection the question is about, kept with its panel for Apply. */
+  applySource?: ApplySource;
 }
 
 /** What the askCoze.ask command resolves with (tests and other callers read it). */
@@ -46,6 +49,8 @@ export class AnswerSurface extends Disposable {
   readonly panels: AnswerPanelManager;
   /** Retry in a workflow run's panel runs the workflow again (src/workflow/workflowRunner.ts sets it). */
   workflowRetry: ((panel: AnswerPanel) => void) | undefined;
+  /** Apply on a code block of a panel's answer (src/apply/codeApplier.ts; extension.ts sets it). */
+  applyCode: ((code: string, sources: readonly ApplySource[]) => Promise<unknown>) | undefined;
 
   constructor(
     private readonly pipeline: AskPipeline,
@@ -61,13 +66,14 @@ export class AnswerSurface extends Disposable {
     this.panels = this.register(
       new AnswerPanelManager(extensionUri, strings, log, {
         // A follow-up continues the conversation of the answer it was offered under.
-        askFollowUp: (panel, question) => void this.ask({ question, conversationId: panel.currentState.conversationId }),
+        askFollowUp: (panel, question) => void this.ask({ question, conversationId: panel.currentState.conversationId, applySource: panel.applySource }),
         retry: (panel) =>
           panel.currentState.workflow
             ? this.workflowRetry?.(panel)
             : void this.ask({ question: panel.currentState.question, conversationId: panel.currentState.conversationId, panel }),
         // A workflow run is no conversation to go on with.
         continueInChat: (panel) => void (panel.currentState.workflow ? undefined : continueInChat(panel.currentState)),
+        applyCode: (panel, code) => void this.applyCode?.(code, panel.applySource ? [panel.applySource] : []),
         botName,
       }),
     );
@@ -79,6 +85,8 @@ export class AnswerSurface extends Disposable {
     const args = parseAskArgs(arg);
     // A question passed by the caller is final (even if empty); otherwise the selection, else the input box.
     let question = args.question ?? selectedText();
+    // Asked about the selection: Apply on the answer's code replaces it (src/apply/).
+    const applySource = args.question === undefined && question !== undefined ? selectionSource(vscode.window.activeTextEditor) : undefined;
     if (question === undefined) {
       question = await vscode.window.showInputBox({
         title: vscode.l10n.t('Ask Coze'),
@@ -88,7 +96,7 @@ export class AnswerSurface extends Disposable {
       });
       if (question === undefined) return { status: 'empty' };
     }
-    return this.ask({ question, mode: args.mode });
+    return this.ask({ question, mode: args.mode, applySource });
   }
 
   get isAsking(): boolean {
@@ -129,6 +137,7 @@ export class AnswerSurface extends Disposable {
             conversationId: request.conversationId,
           };
           const panel = request.panel && !request.panel.isDisposed ? request.panel : this.panels.open(base);
+          if (request.applySource) panel.applySource = request.applySource;
           panel.update(base);
           panel.reveal();
           view = { panel, base, report: showProgress(controller, done), lastMessage: '', reasoning: {} };

@@ -28,5 +28,7 @@ export function answerViewStrings(): AnswerViewStrings {
     thinking: vscode.l10n.t('Thinking…'),
     thoughtFor: vscode.l10n.t('Thought for {0} s'),
     thoughts: vscode.l10n.t('Thought process'),
+    applyCode: vscode.l10n.t('Apply'),
+    applyCodeHint: vscode.l10n.t('Apply to the file: review the change in a diff, then accept or discard it'),
   };
 }

@@ -133,6 +133,9 @@ export class AskPipeline {
   private readonly adjustments: AdjustmentReporter;
   /** Hosts the user allowed plain http to, already warned about in this session. */
   private readonly warnedInsecureHosts = new Set<string>();
+  private readonly answered = new vscode.EventEmitter<void>();
+  /** A question got its answer, on any surface (the walkthrough's last step waits for the first: src/walkthrough/). */
+  readonly onDidAnswer = this.answered.event;
 
   constructor(private readonly deps: AskPipelineDeps) {
     this.adjustments = new AdjustmentReporter(deps.notifier, deps.log);
@@ -172,6 +175,7 @@ export class AskPipeline {
       );
       const elapsedMs = Date.now() - started;
       log.info(`${input.source}: answered in ${elapsedMs} ms (${answer.text.length} chars, ${answer.followUps.length} follow-ups, chat ${answer.chatId})`);
+      this.answered.fire();
       return { status: 'answered', answer, elapsedMs, settings };
     } catch (err) {
       return this.classify(err, input, settings, last);

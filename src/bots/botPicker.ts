@@ -100,6 +100,8 @@ export class BotPicker {
     const pick = vscode.window.createQuickPick<Item>();
     const shown: ShownQuickInput = { id: nextBoxId++, kind: 'pick', box: pick as unknown as vscode.QuickPick<vscode.QuickPickItem> };
     pick.title = vscode.l10n.t('Select Bot');
+    // Like every other box of Ask Coze: opened from the walkthrough, the step's picture loading would close it.
+    pick.ignoreFocusOut = true;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     let step: AbortController | undefined;

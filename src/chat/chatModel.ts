@@ -22,7 +22,8 @@ import { StoredAttachmentsSchema } from './attachments';
 // is skipped, and only a file without an id, a title or a list of turns is not a conversation at all.
 
 export const CONVERSATION_VERSION = 1;
-const TITLE_CHARS = 80;
+/** A title fits the history list and the view's header: long enough for a question, short enough to read at a glance. */
+const TITLE_CHARS = 72;
 
 /** Kept only when it says something: an empty name or id reads as none. */
 const someText = () => optionalField(v.pipe(v.string(), v.nonEmpty()));
@@ -99,15 +100,68 @@ export type StoredConversation = v.InferOutput<typeof StoredConversationSchema>;
 /** What the history list shows of a conversation: exactly what the chat view receives. */
 export type ConversationSummary = ChatSummaryView;
 
-/** The title a conversation gets from its first question: one line, quoted code left out when there is more. */
+/**
+ * The title a conversation gets from its first question: one short line of its words. Quoted code ("Ask Coze in
+ * Chat" puts a `path:lines` line and a fence first) and Markdown marks are left out, so that the question under
+ * them names the conversation; a question of code only is named by its file and first line of code. At most
+ * TITLE_CHARS characters, cut at a word when there is one near the end.
+ */
 export function titleFromQuestion(question: string, fallback: string): string {
-  // "Ask Coze in Chat" puts the code first; the question under it names the conversation better.
-  const withoutCode = question.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, ' ').replace(/^`[^`\n]+:\d+(-\d+)?`\s*$/gm, ' ');
-  const source = withoutCode.trim() ? withoutCode : question;
-  const line = source.replace(/\s+/g, ' ').trim();
-  if (!line) return fallback;
+  const prose: string[] = [];
+  let reference: string | undefined;
+  let firstCode: string | undefined;
+  let fence: RegExp | undefined;
+  for (const raw of question.replace(/\r\n?/g, '\n').split('\n')) {
+    const line = raw.trim();
+    if (fence) {
+      if (fence.test(line)) fence = undefined;
+      else if (firstCode === undefined && line) firstCode = line;
+      continue;
+    }
+    const open = /^(`{3,}|~{3,})/.exec(line);
+    if (open) {
+      // Closed by a run of the same character at least as long (CommonMark); an unclosed fence runs to the end.
+      fence = new RegExp(`^${open[1]![0] === '`' ? '`' : '~'}{${open[1]!.length},}\\s*$`);
+      continue;
+    }
+    const ref = /^`([^`]+:\d+(?:-\d+)?)`$/.exec(line);
+    if (ref) reference ??= ref[1];
+    else prose.push(plainLine(line));
+  }
+  const words = oneLineOf(prose.join(' ')).replace(/:$/, '');
+  const code = firstCode === undefined ? '' : oneLineOf(firstCode);
+  const title = words || [reference, code].filter(Boolean).join(' · ');
+  return title ? shortTitle(title) : fallback;
+}
+
+/** One line of Markdown as words: no heading, quote or list marks, no emphasis, links as their text. */
+function plainLine(line: string): string {
+  if (/^([-*_])(\s*\1){2,}$/.test(line)) return ''; // a thematic break
+  const heading = /^(>\s?)*#{1,6}\s/.test(line);
+  const words = line
+    .replace(/^(>\s?)+/, '')
+    .replace(/^#{1,6}\s+|\s+#+$/g, '')
+    .replace(/^([-*+]|\d{1,9}[.)])\s+(\[[ xX]\]\s+)?/, '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(`+)([^`]+?)\1/g, '$2')
+    .replace(/(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .replace(/(^|[^\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)/g, '$1$2');
+  // A heading reads as the subject of what follows it ("Bug: when I run…").
+  return heading && !/[\p{P}]$/u.test(words) ? `${words}:` : words;
+}
+
+function oneLineOf(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** At most TITLE_CHARS code points with the "…": cut at a space in the last part, else within a long word. */
+function shortTitle(line: string): string {
   const points = Array.from(line);
-  return points.length > TITLE_CHARS ? `${points.slice(0, TITLE_CHARS).join('').trimEnd()}…` : line;
+  if (points.length <= TITLE_CHARS) return line;
+  const head = points.slice(0, TITLE_CHARS - 1).join('');
+  const space = head.lastIndexOf(' ');
+  const cut = space >= head.length * 0.6 ? head.slice(0, space) : head;
+  return `${cut.replace(/[\s,.;:!?，。；：、]+$/u, '')}…`;
 }
 
 export function summarize(c: StoredConversation): ConversationSummary {

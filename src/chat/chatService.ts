@@ -13,8 +13,9 @@ import { readBots, type ChatBot } from './chatBots';
 import { askTarget, CONVERSATION_VERSION, titleFromQuestion, type StoredConversation, type StoredTurn } from './chatModel';
 import { ChatSaver } from './chatSaver';
 import type { ChatStore } from './chatStore';
+import type { ConversationFile } from './historySearch';
 import { ConversationRuns } from './conversationRuns';
-import { applyResult, applyUpdate, failTurn } from './turnOutcome';
+import { applyResult, applyUpdate, failTurn, failUnsent, offersRetry } from './turnOutcome';
 import { uploadTurnAttachments, type TurnUploadOutcome } from './attachmentUpload';
 import { attachmentView, storedAttachment, type PendingAttachments } from './pendingAttachments';
 
@@ -72,9 +73,15 @@ export class ChatService extends Disposable {
 
   constructor(private readonly deps: ChatServiceDeps) {
     super();
-    this.saver = new ChatSaver(deps.store, deps.log, (conversation) => {
-      if (conversation === this.current) void deps.workspaceState.update(CURRENT_KEY, conversation.id);
-    });
+    this.saver = new ChatSaver(
+      deps.store,
+      deps.log,
+      (conversation) => {
+        if (conversation === this.current) void deps.workspaceState.update(CURRENT_KEY, conversation.id);
+      },
+      // Another window wrote turns of this conversation: the save merged them in (src/chat/historyMerge.ts).
+      () => this.changed.fire(),
+    );
     this.current = this.fresh();
     this.loaded = this.restore();
     this.register(
@@ -84,6 +91,8 @@ export class ChatService extends Disposable {
     );
     this.register(deps.attachments.onDidChange(() => this.changed.fire()));
     if (deps.botNames) this.register(deps.botNames.onDidChange(() => this.changed.fire()));
+    // Back from another window, which may have written this window's conversation or the history.
+    this.register(vscode.window.onDidChangeWindowState((state) => state.focused && void this.refreshHistory()));
   }
 
   /** Resolves once the history is loaded and the conversation open at the last session is back. */
@@ -116,6 +125,29 @@ export class ChatService extends Disposable {
   async refreshHistory(): Promise<void> {
     await this.loaded;
     await this.deps.store.load().catch(() => undefined);
+    await this.refreshCurrent();
+    this.changed.fire();
+  }
+
+  /** The open conversation takes in what another window saved of it since (docs/history.md). */
+  private async refreshCurrent(): Promise<void> {
+    if (this.current.turns.length === 0) return;
+    await this.deps.store.refresh(this.current).catch((err: unknown) => this.deps.log.warn(`Chat history could not be read: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /**
+   * "Keep a Copy" of a conversation deleted in another window while it was open here: once its answer (if one
+   * is arriving) has ended, it is saved again under a new id (the same Coze conversation), and opened when it
+   * was the open one.
+   */
+  async keepCopy(id: string): Promise<void> {
+    await this.loaded;
+    const source = this.current.id === id ? this.current : this.runs.get(id)?.data.conversation;
+    await this.runs.get(id)?.settled;
+    if (!source || source.turns.length === 0) return;
+    const copy: StoredConversation = { ...structuredClone(source), id: newId(), updatedAt: Date.now() };
+    if (source === this.current && !this.runs.get(id)) this.current = copy;
+    await this.saver.now(copy);
     this.changed.fire();
   }
 
@@ -160,7 +192,7 @@ export class ChatService extends Disposable {
       conversationId: c.id,
       title: c.title,
       botId: c.botId,
-      turns: c.turns.map((t) => this.turnView(t, settings)),
+      turns: c.turns.map((t, i) => this.turnView(t, settings, i === c.turns.length - 1)),
       busy: this.runs.isAnswering(c.id),
       bots,
       history: this.deps.store.list().map((s) => ({ ...s, botName: this.nameOf(s.botId, s.botName) || undefined })),
@@ -169,7 +201,7 @@ export class ChatService extends Disposable {
     };
   }
 
-  turnView(t: StoredTurn, settings?: AskCozeSettings): ChatTurnView {
+  turnView(t: StoredTurn, settings?: AskCozeSettings, isLast = this.current.turns.at(-1) === t): ChatTurnView {
     const view: ChatTurnView = {
       id: t.id,
       question: t.question,
@@ -177,6 +209,7 @@ export class ChatService extends Disposable {
       status: t.status,
       followUps: t.followUps,
       botId: t.botId,
+      canRetry: offersRetry(t, isLast),
     };
     const botName = this.nameOf(t.botId, t.botName);
     if (botName) view.botName = botName;
@@ -290,7 +323,7 @@ export class ChatService extends Disposable {
       const upload = turn.attachments ? await this.upload(conversation, turn, run.controller.signal) : undefined;
       if (run.stopped || upload?.status === 'canceled') return;
       if (upload?.status === 'failed') {
-        failTurn(turn, upload.message, upload.actions, Date.now(), upload.code, upload.logId);
+        failUnsent(turn, upload.message, upload.actions, upload.code, upload.logId);
         this.returnToComposer(turn);
         return;
       }
@@ -307,7 +340,7 @@ export class ChatService extends Disposable {
           applyUpdate(conversation, turn, update);
           if (update.text) this.statusTexts.delete(turn.id);
           else this.statusTexts.set(turn.id, update.statusText);
-          this.saver.soon(conversation);
+          this.saver.soon(conversation, turn);
           this.progressed.fire({ conversationId: conversation.id, turn });
         },
       });
@@ -355,8 +388,11 @@ export class ChatService extends Disposable {
   /** A fix picked under the last failed turn of the open conversation; the turn is asked again when it may help. */
   async fixAction(action: ChatFixAction): Promise<void> {
     const turn = [...this.current.turns].reverse().find((t) => t.status === 'failed');
+    const failure = turn?.error;
     await this.deps.pipeline.fix(action, readSettings(), () => {
-      if (turn) void this.retry(turn.id);
+      // Only a turn still last (as Retry: an earlier question is not asked again below the later ones) and still
+      // failed as when the fix was picked: once asked again, it is not asked once more.
+      if (turn && turn === this.current.turns.at(-1) && turn.error === failure) void this.retry(turn.id);
     });
   }
 
@@ -373,7 +409,11 @@ export class ChatService extends Disposable {
 
   async open(id: string): Promise<boolean> {
     await this.loaded;
-    if (id === this.current.id) return true;
+    if (id === this.current.id) {
+      await this.refreshCurrent();
+      this.changed.fire();
+      return true;
+    }
     const conversation = this.runs.get(id)?.data.conversation ?? (await this.deps.store.read(id));
     if (!conversation) {
       this.changed.fire(); // the history shown was stale
@@ -383,6 +423,23 @@ export class ChatService extends Disposable {
     void this.deps.workspaceState.update(CURRENT_KEY, id);
     this.changed.fire();
     return true;
+  }
+
+  /** Each saved conversation's summary and file, most recent first: what the history search reads (src/chat/historySearch.ts). */
+  async historyFiles(): Promise<ConversationFile[]> {
+    await this.loaded;
+    return this.deps.store.conversationFiles();
+  }
+
+  /** A conversation as it stands: the open one, one still answering, else the saved one (Export as Markdown). */
+  async conversation(id: string): Promise<StoredConversation | undefined> {
+    await this.loaded;
+    return this.current.id === id ? this.current : (this.runs.get(id)?.data.conversation ?? (await this.deps.store.read(id)));
+  }
+
+  /** A bot's name as the chat shows it. */
+  botName(botId: string, stored?: string): string {
+    return this.nameOf(botId, stored);
   }
 
   async rename(id: string, title: string): Promise<void> {

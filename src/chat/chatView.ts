@@ -5,6 +5,7 @@ import type { Notifier } from '../notifier';
 import { MAX_ATTACHMENT_DATA_BYTES, parseChatViewMessage, type ChatViewStrings, type ChatViewToHost, type HostToChatView } from '../protocol';
 import { buildWebviewHtml, openLinkFromWebview, UPDATE_INTERVAL_MS, webviewOptions } from '../webviewHtml';
 import type { ChatProgressEvent, ChatService } from './chatService';
+import { HistorySearcher, searchHitView } from './historySearch';
 
 // The chat's webview view in the Coze activity-bar container. It renders what ChatService holds and sends back
 // what the user does, as protocol messages the extension validates. VS Code may dispose the webview whenever
@@ -23,6 +24,10 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private readonly pendingInput: string[] = [];
   private pendingHistory: boolean | undefined;
   private pendingFocus = false;
+  /** A turn to show (a hit of Coze: Search Chat History), for when the view is ready. */
+  private pendingReveal: { conversationId: string; turnId: string; query?: string } | undefined;
+  /** The history's search box: one search at a time, its hits posted as they are found (src/chat/historySearch.ts). */
+  private readonly searcher = new HistorySearcher(() => this.service.historyFiles());
   /** The answer text of each turn as the view has it, to send only what is new. */
   private readonly viewAnswers = new Map<string, string>();
   /** The same for each turn's reasoning ('' when it has none). */
@@ -32,6 +37,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private stateQueued = false;
   /** Listeners of the current webview view (VS Code may replace it). */
   private readonly viewDisposables: vscode.Disposable[] = [];
+  /** Apply on a code block of turn `turnId`'s answer (src/apply/; set by extension.ts). */
+  applyCode: ((code: string, turnId: string) => Promise<unknown>) | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -96,7 +103,16 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   }
 
   async showHistory(show = true): Promise<void> {
+    // Another window may have changed the history; an unreadable file is told now (src/chat/historyNotices.ts).
+    if (show) void this.service.refreshHistory();
     this.pendingHistory = show;
+    await this.reveal();
+    this.flushPending();
+  }
+
+  /** Shows the chat view at a turn of the open conversation (a search hit: `query` is marked in it). */
+  async revealTurn(conversationId: string, turnId: string, query?: string): Promise<void> {
+    this.pendingReveal = { conversationId, turnId, query };
     await this.reveal();
     this.flushPending();
   }
@@ -113,6 +129,14 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     this.pendingHistory = undefined;
     if (this.pendingFocus) this.post({ type: 'focusInput' });
     this.pendingFocus = false;
+    if (this.pendingReveal) this.post({ type: 'revealTurn', ...this.pendingReveal });
+    this.pendingReveal = undefined;
+  }
+
+  /** Search `searchId` of the view's search box: its hits as they are found, then the end (unless a newer one replaced it). */
+  private async search(query: string, searchId: number): Promise<void> {
+    const outcome = await this.searcher.search(query, (hits) => this.post({ type: 'searchResults', searchId, hits: hits.map(searchHitView), done: false }));
+    if (outcome.status !== 'canceled' && query.trim()) this.post({ type: 'searchResults', searchId, hits: [], done: true, limited: outcome.status === 'limit' });
   }
 
   private renderHtml(webview: vscode.Webview): string {
@@ -240,6 +264,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'insertCode':
         await this.insertCode(message.code);
         return;
+      case 'applyCode':
+        await this.applyCode?.(message.code, message.turnId);
+        return;
       case 'openLink':
         await openLinkFromWebview(message.href, this.log, 'the chat view');
         return;
@@ -257,6 +284,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         return this.service.attachments.refusedByView(message.name, message.bytes, message.reason);
       case 'removeAttachment':
         return this.service.attachments.remove(message.id);
+      case 'searchHistory':
+        return this.search(message.query, message.searchId);
+      case 'exportConversation':
+        await vscode.commands.executeCommand('askCoze.exportConversation', { conversationId: message.id });
+        return;
     }
   }
 

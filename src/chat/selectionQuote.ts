@@ -30,7 +30,7 @@ export function fenceLanguageFor(languageId: string): string {
 }
 
 /** A fence longer than any backtick run in the code, so the code cannot close it early. */
-function fenceFor(code: string): string {
+export function fenceFor(code: string): string {
   let longest = 0;
   for (const m of code.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   return '`'.repeat(Math.max(3, longest + 1));

@@ -66,6 +66,8 @@ export function applyResult(
     message = `${message} ${words.conversationForgotten}`;
   }
   failTurn(turn, message, error.actions, now, error.code, error.logId);
+  // Nothing went out (no key, settings that cannot work): a time would only say "0.0 s".
+  if (result.kind === 'not-ready') delete turn.elapsedMs;
 }
 
 export function failTurn(turn: StoredTurn, message: string, actions: readonly FixAction[], now: number, code?: number, logId?: string): void {
@@ -74,4 +76,33 @@ export function failTurn(turn: StoredTurn, message: string, actions: readonly Fi
   turn.error = { message, actions: actions.filter((a): a is ChatFixAction => (CHAT_FIX_ACTIONS as readonly string[]).includes(a)) };
   if (code !== undefined) turn.error.code = code;
   if (logId) turn.error.logId = logId;
+}
+
+/** A turn whose question never reached Coze (an upload failed first): no time is shown for it. */
+export function failUnsent(turn: StoredTurn, message: string, actions: readonly FixAction[], code?: number, logId?: string): void {
+  failTurn(turn, message, actions, 0, code, logId);
+  delete turn.elapsedMs;
+}
+
+const RETRYABLE: ReadonlySet<StoredTurn['status']> = new Set(['failed', 'stopped', 'interrupted']);
+
+/**
+ * A failure only another key can fix: there is no key, or Coze rejected it (4100, 4101, Studio's 700012006).
+ * Every such failure offers Set API Key (src/ask/errorMessages.ts), and asking again with the same key cannot help.
+ */
+export function needsNewKey(error: StoredTurn['error']): boolean {
+  return !!error?.actions.includes('setKey');
+}
+
+/** The turn can be asked again in place: the last of its conversation, and not answered or still answering. */
+export function canRetryTurn(turn: Pick<StoredTurn, 'status'>, isLast: boolean): boolean {
+  return isLast && RETRYABLE.has(turn.status);
+}
+
+/**
+ * Retry is offered under the turn: only under the last one (under an earlier turn it would ask again below
+ * the later ones), and not under a failure only a new key fixes (Set API Key is offered, and asks again once set).
+ */
+export function offersRetry(turn: Pick<StoredTurn, 'status' | 'error'>, isLast: boolean): boolean {
+  return canRetryTurn(turn, isLast) && !needsNewKey(turn.error);
 }

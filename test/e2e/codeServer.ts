@@ -8,7 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { type VsCodeTarget, currentTarget } from './vscodeVersions';
 
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -546,20 +546,90 @@ export async function acceptQuickInputRow(page: Page, label: RegExp): Promise<bo
  * and runs it with Enter: clicks on menu items stopped working under one Chromium update, keys did not.
  */
 export async function openEditorContextMenu(page: Page, name: string | RegExp): Promise<() => Promise<void>> {
-  await page.keyboard.press('Shift+F10');
   const item = page.getByRole('menuitem', { name }).first();
-  await item.waitFor({ timeout: 15_000 });
+  const open = async (): Promise<void> => {
+    await page.keyboard.press('Shift+F10');
+    await item.waitFor({ timeout: 15_000 });
+  };
+  await open();
   return async () => {
+    // VS Code closes a context menu when anything else in the workbench takes the focus or re-renders the editor's
+    // contributions (the TypeScript server finishing its project load can do that on a busy machine): then the
+    // menu is opened again, from the same selection, and walked again.
+    for (let opening = 1; ; opening++) {
+      const items = await page.getByRole('menuitem').count();
+      for (let step = 0; step <= items; step++) {
+        const focused = await item.evaluate((el) => el.matches(':focus') || !!el.closest('.action-item.focused'), undefined, { timeout: 2_000 }).catch(() => undefined);
+        if (focused === undefined) break; // the menu went away
+        if (focused) {
+          await page.keyboard.press('Enter');
+          await item.waitFor({ state: 'hidden', timeout: 5_000 });
+          return;
+        }
+        await page.keyboard.press('ArrowDown');
+      }
+      if (await item.isVisible()) throw new Error(`The context menu item ${String(name)} never took the keyboard focus`);
+      if (opening === 3) throw new Error(`The context menu closed ${opening} times before ${String(name)} could be chosen`);
+      await open();
+    }
+  };
+}
+
+/**
+ * Like openEditorContextMenu, for an item of a submenu ("Coze" → "Ask Coze in Chat"): Shift+F10, the arrow keys
+ * down to the submenu, ArrowRight opens it, and the item is waited for. The function returned walks to the item
+ * inside the submenu and runs it with Enter; when the menu closed meanwhile, it is opened and walked again.
+ */
+export async function openEditorSubmenu(page: Page, submenu: string | RegExp, name: string | RegExp): Promise<() => Promise<void>> {
+  const parent = page.getByRole('menuitem', { name: submenu }).first();
+  const item = page.getByRole('menuitem', { name }).first();
+  /**
+   * true once `target` has the keyboard focus; undefined when the menu went away. Its own item only: a submenu is
+   * drawn inside its parent's item, which stays marked focused while the submenu is open.
+   */
+  const walkTo = async (target: Locator): Promise<boolean | undefined> => {
     const items = await page.getByRole('menuitem').count();
     for (let step = 0; step <= items; step++) {
-      if (await item.evaluate((el) => el.matches(':focus') || !!el.closest('.action-item.focused'))) {
+      const focused = await target
+        .evaluate((el) => el.matches(':focus') || !!el.closest('.action-item')?.classList.contains('focused'), undefined, { timeout: 2_000 })
+        .catch(() => undefined);
+      if (focused !== false) return focused;
+      await page.keyboard.press('ArrowDown');
+    }
+    return false;
+  };
+  const open = async (): Promise<void> => {
+    // A pointer resting where the submenu opens would move its focus: out of the way (the menu bar's corner).
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Shift+F10');
+    await parent.waitFor({ timeout: 15_000 });
+    if (!(await walkTo(parent))) throw new Error(`The context menu item ${String(submenu)} never took the keyboard focus`);
+    await page.keyboard.press('ArrowRight');
+    await item.waitFor({ timeout: 15_000 });
+    // The submenu takes the focus once it is drawn: arrows pressed before would still move in the parent menu.
+    await waitFor(
+      `the focus in the submenu of ${String(submenu)}`,
+      () => item.evaluate((el) => {
+        const root = el.getRootNode() as Document | ShadowRoot;
+        return el.closest('.monaco-menu')?.contains(root.activeElement) || undefined;
+      }),
+      5_000,
+      50,
+    );
+  };
+  await open();
+  return async () => {
+    for (let opening = 1; ; opening++) {
+      if (await walkTo(item)) {
         await page.keyboard.press('Enter');
         await item.waitFor({ state: 'hidden', timeout: 5_000 });
         return;
       }
-      await page.keyboard.press('ArrowDown');
+      if (await item.isVisible()) throw new Error(`The submenu item ${String(name)} never took the keyboard focus`);
+      if (opening === 3) throw new Error(`The context menu closed ${opening} times before ${String(name)} could be chosen`);
+      await page.keyboard.press('Escape');
+      await open();
     }
-    throw new Error(`The context menu item ${String(name)} never took the keyboard focus`);
   };
 }
 

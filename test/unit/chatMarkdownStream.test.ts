@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { loadLanguage } from '../../src/webview/shared/highlighter';
 import { renderMarkdownUnsanitized } from '../../src/webview/shared/markdown';
 import { isClosingFence, MarkdownStream, type StreamUpdate } from '../../src/webview/shared/markdownStream';
 
@@ -65,6 +66,9 @@ const docArb = fc
   .map((parts) => parts.map(([b, sep]) => b + sep).join(''));
 
 describe('chat: incremental Markdown (MarkdownStream)', () => {
+  // Grammars load on demand (highlighter.ts); these tests compare renderings, highlighted as the views get them.
+  before(() => Promise.all(['ts', 'js', 'md', 'python'].map((lang) => loadLanguage(lang))));
+
   it('equals the one-shot rendering, however the text is cut into pieces', () => {
     fc.assert(
       fc.property(docArb, fc.array(fc.nat(), { maxLength: 30 }), fc.boolean(), (doc, cuts, viaUpdate) => {

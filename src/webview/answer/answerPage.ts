@@ -55,6 +55,7 @@ export class AnswerPage {
       { ...t, interrupted: t.stopped, seconds: '{0} s' },
       {
         copy: (text) => host.post({ type: 'copy', text }),
+        apply: (code) => host.post({ type: 'applyCode', code }),
         retry: () => host.post({ type: 'retry' }),
         followUp: (q) => host.post({ type: 'askFollowUp', question: q }),
       },

@@ -36,6 +36,7 @@ export class ChatPage {
     this.transcript = new Transcript(t, {
       copy: (text) => post({ type: 'copy', text }),
       insert: (code) => post({ type: 'insertCode', code }),
+      applyCode: (turnId, code) => post({ type: 'applyCode', code, turnId }),
       retry: (turnId) => post({ type: 'retry', turnId }),
       followUp: (question) => {
         post({ type: 'send', text: question });
@@ -60,12 +61,15 @@ export class ChatPage {
     });
     this.announcer = new Announcer(t);
     this.history = new HistoryPanel(t, {
-      open: (id) => {
+      open: (id, turnId, query) => {
         post({ type: 'openConversation', id });
         this.showHistory(false);
+        if (turnId) this.reveal(id, turnId, query);
       },
       rename: (id, title) => post({ type: 'renameConversation', id, title }),
       remove: (id) => post({ type: 'deleteConversation', id }),
+      exportConversation: (id) => post({ type: 'exportConversation', id }),
+      search: (query, searchId) => post({ type: 'searchHistory', query, searchId }),
       close: () => this.showHistory(false),
     });
   }
@@ -124,13 +128,33 @@ export class ChatPage {
       case 'showHistory':
         this.showHistory(message.show ? !this.history.visible : false); // the History button toggles
         break;
+      case 'searchResults':
+        this.history.addResults(message.searchId, message.hits, message.done, message.limited ?? false);
+        break;
+      case 'revealTurn':
+        this.showHistory(false);
+        this.reveal(message.conversationId, message.turnId, message.query);
+        break;
     }
   }
 
+  /** A turn to show once its conversation is the one shown (at once when it is already). */
+  private pendingReveal: { conversationId: string; turnId: string; query?: string } | undefined;
+
+  private reveal(conversationId: string, turnId: string, query?: string): void {
+    this.pendingReveal = { conversationId, turnId, query };
+    if (this.transcript.shows(conversationId) && this.transcript.revealTurn(turnId, query)) this.pendingReveal = undefined;
+  }
+
   private render(state: ChatViewState): void {
-    const stick = this.transcript.isAtEnd() || !this.transcript.shows(state.conversationId);
+    const reveal = this.pendingReveal?.conversationId === state.conversationId ? this.pendingReveal : undefined;
+    const stick = !reveal && (this.transcript.isAtEnd() || !this.transcript.shows(state.conversationId));
     this.header.update(state);
-    this.transcript.update(state);
+    this.transcript.update(state, reveal?.turnId);
+    if (reveal) {
+      this.pendingReveal = undefined;
+      this.transcript.revealTurn(reveal.turnId, reveal.query);
+    }
     this.history.update(state.history, state.conversationId);
     this.composer.setBusy(state.busy);
     this.composer.setAttachments(state.attachments ?? []);

@@ -14,6 +14,8 @@ export interface TurnActions extends CodeBlockActions {
   retry(turnId: string): void;
   followUp(question: string): void;
   fix(action: ChatFixAction): void;
+  /** Apply on a code block of this turn's answer (the host knows what the turn's question quoted). */
+  applyCode(turnId: string, code: string): void;
 }
 
 export class TranscriptTurn {
@@ -63,6 +65,7 @@ export class TranscriptTurn {
     this.renderer = new TurnRenderer({ showQuestion, thinking, answer, status, error, meta, copy, footer, followUps, retry }, CHAT, t, {
       copy: actions.copy,
       insert: actions.insert,
+      apply: (code) => actions.applyCode(turn.id, code),
       retry: () => actions.retry(turn.id),
       followUp: actions.followUp,
       fix: actions.fix,

@@ -1,7 +1,7 @@
 import { button, flash } from './dom';
 
-// The toolbar of a rendered code block (language, Copy, and in the chat Insert at cursor), shared by the answer
-// panel and the chat. The actions go to the host as validated messages; the webview itself never touches the
+// The toolbar of a rendered code block (language, Copy, Apply, and in the chat Insert at cursor), shared by the
+// answer panel and the chat. The actions go to the host as validated messages; the webview itself never touches the
 // clipboard or an editor.
 
 export interface CodeBlockStrings {
@@ -9,12 +9,17 @@ export interface CodeBlockStrings {
   copied: string;
   insertCode?: string;
   inserted?: string;
+  /** Apply: its label, and its tooltip (the host shows a diff to accept or discard). */
+  applyCode?: string;
+  applyCodeHint?: string;
 }
 
 export interface CodeBlockActions {
   copy(code: string): void;
   /** Present only where the host can insert into an editor (the chat). */
   insert?(code: string): void;
+  /** Present where the answer's code can be applied to a file as a diff (the answers, not the reasoning). */
+  apply?(code: string): void;
 }
 
 /** Adds a toolbar to every not yet decorated div.code-block under `root`. */
@@ -50,6 +55,13 @@ export function decorateCodeBlock(block: HTMLElement, strings: CodeBlockStrings,
     });
     ins.classList.add('insert-code');
     buttons.append(ins);
+  }
+  const apply = actions.apply;
+  if (apply && strings.applyCode) {
+    // Nothing is written from here: the host opens a diff, and the file changes only when the user accepts it.
+    const applyButton = button(strings.applyCode, 'link-button apply-code', () => apply(code()), strings.applyCodeHint);
+    applyButton.setAttribute('aria-label', `${strings.applyCode} ${block.dataset.lang ?? ''}`.trim());
+    buttons.append(applyButton);
   }
   bar.append(buttons);
   block.prepend(bar);

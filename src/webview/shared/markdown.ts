@@ -1,6 +1,7 @@
 import DOMPurify from 'dompurify';
-import hljs from 'highlight.js/lib/common';
 import MarkdownIt from 'markdown-it';
+import { highlightState, readyHighlighter } from './highlighter';
+import { highlightWhenLoaded, PENDING_HIGHLIGHT } from './lateHighlight';
 
 // Bot output is untrusted Markdown. Raw HTML is not rendered at all (html: false turns it into text), only
 // http(s) and mailto links survive, images never load from the network (the CSP blocks them, and they are
@@ -27,10 +28,13 @@ const MAX_HIGHLIGHT_CHARS = 200_000;
 /**
  * highlight.js (the "common" set of ~36 languages) colours code blocks that name their language. Its output is
  * the code HTML-escaped with only <span class="hljs-…"> added; the colours come from VS Code's theme variables
- * (media/highlight.css). No language guessing: auto-detection is slow and often wrong on short snippets.
+ * (media/highlight.css). No language guessing: auto-detection is slow and often wrong on short snippets (and
+ * would need every grammar loaded). Grammars load when a block needs one (highlighter.ts): until it is here,
+ * the block is plain and marked to be coloured when it arrives (lateHighlight.ts).
  */
 export function highlightCode(code: string, lang: string): string {
-  if (lang && code.length <= MAX_HIGHLIGHT_CHARS && hljs.getLanguage(lang)) {
+  const hljs = code.length <= MAX_HIGHLIGHT_CHARS ? readyHighlighter(lang) : undefined;
+  if (hljs) {
     try {
       return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
     } catch {
@@ -48,7 +52,8 @@ export function fenceLanguage(info: string): string {
 /** The HTML of one code block (streamingMarkdown.ts builds the same shape for a fence still streaming in). */
 function codeBlockHtml(code: string, lang: string): string {
   const langAttr = lang ? ` data-lang="${md.utils.escapeHtml(lang)}"` : '';
-  const langClass = lang ? ` class="hljs language-${md.utils.escapeHtml(lang.replace(/[^\w-]/g, ''))}"` : ' class="hljs"';
+  const pending = code.length <= MAX_HIGHLIGHT_CHARS && highlightState(lang) === 'loading' ? ` ${PENDING_HIGHLIGHT}` : '';
+  const langClass = lang ? ` class="hljs language-${md.utils.escapeHtml(lang.replace(/[^\w-]/g, ''))}${pending}"` : ' class="hljs"';
   return `<div class="code-block"${langAttr}><pre><code${langClass}>${highlightCode(code, lang)}</code></pre></div>\n`;
 }
 
@@ -81,5 +86,11 @@ export function renderMarkdown(markdown: string): string {
 
 /** Sanitized HTML as nodes, ready to insert (the views insert rendered blocks one by one). */
 export function renderSafeFragment(html: string): DocumentFragment {
+  const fragment = sanitizeToFragment(html);
+  highlightWhenLoaded(fragment, (code, lang) => sanitizeToFragment(highlightCode(code, lang)));
+  return fragment;
+}
+
+function sanitizeToFragment(html: string): DocumentFragment {
   return DOMPurify.sanitize(html, { ...PURIFY_CONFIG, RETURN_DOM_FRAGMENT: true }) as unknown as DocumentFragment;
 }

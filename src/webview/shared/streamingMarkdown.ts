@@ -1,3 +1,4 @@
+import { loadLanguage } from './highlighter';
 import { renderSafeFragment } from './markdown';
 import { MarkdownStream, type StreamUpdate } from './markdownStream';
 
@@ -99,6 +100,8 @@ export class StreamingMarkdown {
 
   /** A code block like the renderer's, without colours yet (highlighting waits for the closing fence). */
   private createLiveFence(lang: string): HTMLElement {
+    // Its grammar loads while the code streams in, so the block is usually coloured as it closes, not after.
+    if (lang) void loadLanguage(lang);
     const block = document.createElement('div');
     block.className = 'code-block streaming';
     if (lang) block.dataset.lang = lang;

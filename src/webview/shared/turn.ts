@@ -40,6 +40,8 @@ export interface Turn {
   reasoningMs?: number | undefined;
   /** A workflow run's answer is its nodes' output: where each node starts in `answer`, shown under its title. */
   sections?: readonly SectionStart[] | undefined;
+  /** false: no Retry under this turn, though it ended without an answer (the host decides; the chat's rules). */
+  canRetry?: boolean | undefined;
 }
 
 /** A streamed piece of the reasoning: `append` continues it after its first `offset` characters. */
@@ -202,7 +204,8 @@ export class TurnRenderer {
     const turn = this.turn!;
     const { parts, options, t } = this;
     const busy = isBusy(turn.status);
-    const signature = JSON.stringify([turn.status, turn.statusText, turn.error, turn.usage, turn.elapsedMs, turn.followUps, turn.botLabel, this.isLast, !!turn.answer]);
+    const retryable = RETRYABLE.has(turn.status) && turn.canRetry !== false;
+    const signature = JSON.stringify([turn.status, turn.statusText, turn.error, turn.usage, turn.elapsedMs, turn.followUps, turn.botLabel, this.isLast, !!turn.answer, turn.canRetry]);
     if (signature === this.signature) return;
     this.signature = signature;
     parts.answer.setAttribute('aria-busy', String(busy));
@@ -213,7 +216,7 @@ export class TurnRenderer {
       if (!turn.answer || options.statusTextWhileStreaming) parts.status.append(el('span', undefined, turn.statusText ?? t.waiting));
     } else if (turn.status === 'stopped' || turn.status === 'interrupted') {
       parts.status.append(el('span', `note ${turn.status}`, turn.status === 'stopped' ? t.stopped : t.interrupted));
-      if (parts.retry === 'inline') parts.status.append(this.inlineRetry('secondary'));
+      if (parts.retry === 'inline' && retryable) parts.status.append(this.inlineRetry('secondary'));
     }
 
     parts.error.replaceChildren();
@@ -224,7 +227,7 @@ export class TurnRenderer {
         fixes.append(button(label, 'primary', () => this.actions.fix?.(action)));
       }
       if (fixes.childElementCount) parts.error.append(fixes);
-      if (parts.retry === 'inline') parts.error.append(this.inlineRetry('primary'));
+      if (parts.retry === 'inline' && retryable) parts.error.append(this.inlineRetry('primary'));
     }
 
     const footer = !busy || options.footerWhileBusy;
@@ -238,7 +241,7 @@ export class TurnRenderer {
     if (turn.usage) parts.meta.title = `${turn.usage.inputCount} + ${turn.usage.outputCount} = ${turn.usage.tokenCount}`;
     else parts.meta.removeAttribute('title');
     parts.copy.hidden = !footer || !turn.answer;
-    if (parts.retry !== 'inline') parts.retry.hidden = !RETRYABLE.has(turn.status);
+    if (parts.retry !== 'inline') parts.retry.hidden = !retryable;
     parts.footer.hidden = !footer;
 
     parts.followUps.replaceChildren();

@@ -6,7 +6,7 @@ import {
   answerInputBox,
   exactly,
   findWebviewFrame,
-  openEditorContextMenu,
+  openEditorSubmenu,
   quickOpen,
   reportFailure,
   runPaletteCommand,
@@ -134,8 +134,9 @@ describe('Ask Coze in VS Code (code-server)', function () {
     await openSampleFile(page());
     const word = page().locator('.monaco-editor .view-line span', { hasText: /^greetCozeUser$/ }).first();
     await word.dblclick();
-    // VS Code draws its own context menu (in a shadow root, which Playwright's locators pierce).
-    const choose = await openEditorContextMenu(page(), exactly('Ask Coze'));
+    // VS Code draws its own context menu (in a shadow root, which Playwright's locators pierce); ours are in its
+    // "Coze" submenu.
+    const choose = await openEditorSubmenu(page(), exactly('Coze'), exactly('Ask Coze'));
     await screenshot(page(), 'editor-context-menu');
     await choose();
 

@@ -10,7 +10,7 @@ import * as assert from 'assert';
 import type { Page } from 'playwright-core';
 import {
   answerInputBox,
-  openEditorContextMenu,
+  openEditorSubmenu,
   quickOpen,
   reportFailure,
   runPaletteCommand,
@@ -138,7 +138,7 @@ describe('The chat in VS Code (code-server)', function () {
     const word = page().locator('.monaco-editor .view-line span', { hasText: /^greetCozeUser$/ }).first();
     await word.dblclick();
     // The item's accessible name ends with its keybinding ("Ask Coze in Chat Ctrl+Alt+K").
-    await (await openEditorContextMenu(page(), /^Ask Coze in Chat\b/))();
+    await (await openEditorSubmenu(page(), /^Coze$/, /^Ask Coze in Chat\b/))();
     const view = await waitFor('the quoted selection in the chat input', async () => {
       const v = await readChat(await chatFrame(page()));
       return v.input.includes('greetCozeUser') ? v : undefined;
@@ -152,6 +152,8 @@ describe('The chat in VS Code (code-server)', function () {
     await page().keyboard.press('Enter');
     const answered = await waitForAnswer(page(), 4);
     assert.match(answered.turns[3]!.question, /greetCozeUser[\s\S]*What does this function do\?/);
+    const turns = (await chatFrame(page())).locator('.turn');
+    assert.equal(await turns.nth(2).locator('button.retry').isVisible(), false, 'no Retry under the stopped turn once another one follows');
   });
 
   it('renders hostile bot output inert: no script, no event handler, no javascript: link, no remote image', async function () {
