@@ -546,20 +546,32 @@ export async function acceptQuickInputRow(page: Page, label: RegExp): Promise<bo
  * and runs it with Enter: clicks on menu items stopped working under one Chromium update, keys did not.
  */
 export async function openEditorContextMenu(page: Page, name: string | RegExp): Promise<() => Promise<void>> {
-  await page.keyboard.press('Shift+F10');
   const item = page.getByRole('menuitem', { name }).first();
-  await item.waitFor({ timeout: 15_000 });
+  const open = async (): Promise<void> => {
+    await page.keyboard.press('Shift+F10');
+    await item.waitFor({ timeout: 15_000 });
+  };
+  await open();
   return async () => {
-    const items = await page.getByRole('menuitem').count();
-    for (let step = 0; step <= items; step++) {
-      if (await item.evaluate((el) => el.matches(':focus') || !!el.closest('.action-item.focused'))) {
-        await page.keyboard.press('Enter');
-        await item.waitFor({ state: 'hidden', timeout: 5_000 });
-        return;
+    // VS Code closes a context menu when anything else in the workbench takes the focus or re-renders the editor's
+    // contributions (the TypeScript server finishing its project load can do that on a busy machine): then the
+    // menu is opened again, from the same selection, and walked again.
+    for (let opening = 1; ; opening++) {
+      const items = await page.getByRole('menuitem').count();
+      for (let step = 0; step <= items; step++) {
+        const focused = await item.evaluate((el) => el.matches(':focus') || !!el.closest('.action-item.focused'), undefined, { timeout: 2_000 }).catch(() => undefined);
+        if (focused === undefined) break; // the menu went away
+        if (focused) {
+          await page.keyboard.press('Enter');
+          await item.waitFor({ state: 'hidden', timeout: 5_000 });
+          return;
+        }
+        await page.keyboard.press('ArrowDown');
       }
-      await page.keyboard.press('ArrowDown');
+      if (await item.isVisible()) throw new Error(`The context menu item ${String(name)} never took the keyboard focus`);
+      if (opening === 3) throw new Error(`The context menu closed ${opening} times before ${String(name)} could be chosen`);
+      await open();
     }
-    throw new Error(`The context menu item ${String(name)} never took the keyboard focus`);
   };
 }
 
