@@ -20,6 +20,10 @@ const README_PICTURES = [
   'chat-thinking-dark',
   'chat-thinking-light',
   'chat-attachment-light',
+  'quick-fix',
+  'apply-diff',
+  'history-search',
+  'walkthrough',
 ];
 
 function main(): number {
@@ -28,7 +32,7 @@ function main(): number {
   console.log(`Taking the README's screenshots on ${describeTarget(target)}`);
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'out', 'test', 'e2e', 'runUiTests.js')], {
     stdio: 'inherit',
-    env: { ...process.env, ASK_COZE_VSCODE: target.name, ASK_COZE_UI_GREP: 'screenshots|theme\\)' },
+    env: { ...process.env, ASK_COZE_VSCODE: target.name, ASK_COZE_UI_GREP: 'screenshots|theme\\)|lightbulb|diff editor|search box|Get started' },
   });
   if (result.status !== 0) {
     console.error('The screenshot tests failed; docs/screenshots is unchanged.');
