@@ -44,6 +44,8 @@ export interface BuildResult {
   chunks?: { count: number; bytes: number };
   /** What the first TypeScript code block fetches: highlight.js core and the grammars it needs. */
   firstTypeScriptBlock?: { files: string[]; bytes: number };
+  /** What the first Markdown to show fetches: the Markdown engine chunk and what it imports beyond a page's load. */
+  markdownEngine?: { files: string[]; bytes: number };
   error?: string;
 }
 
@@ -147,7 +149,7 @@ async function measureBuild(label: BuildResult['label'], dir: string, processes:
  * imports statically are what the page fetches and compiles before it runs; the other chunks (highlight.js and
  * its grammars) come through import() when a code block needs them (docs/architecture.md).
  */
-function webviewLoading(dir: string): Pick<BuildResult, 'webviewLoads' | 'chunks' | 'firstTypeScriptBlock'> {
+function webviewLoading(dir: string): Pick<BuildResult, 'webviewLoads' | 'chunks' | 'firstTypeScriptBlock' | 'markdownEngine'> {
   const webviewDir = path.join(dir, 'webview');
   if (!fs.existsSync(webviewDir)) return {};
   const size = (file: string) => fs.statSync(path.join(dir, file)).size;
@@ -168,7 +170,13 @@ function webviewLoading(dir: string): Pick<BuildResult, 'webviewLoads' | 'chunks
   const firstTypeScriptBlock = wanted.every(Boolean)
     ? { files: wanted as string[], bytes: (wanted as string[]).reduce((sum, n) => sum + size(`${WEBVIEW_CHUNKS}/${n}`), 0) }
     : undefined;
-  return { webviewLoads, chunks, ...(firstTypeScriptBlock ? { firstTypeScriptBlock } : {}) };
+  // The Markdown engine (markdownEngine-….js) is imported when a page first has Markdown to show; what it brings is
+  // its own chunk and the chunks it imports that the chat page has not loaded already.
+  const engineChunk = named('markdownEngine');
+  const atLoad = new Set(webviewLoads.find((l) => l.entry === 'webview/chat.js')?.files ?? []);
+  const engineFiles = engineChunk ? staticClosure(dir, `${WEBVIEW_CHUNKS}/${engineChunk}`).filter((f) => !atLoad.has(f)) : [];
+  const markdownEngine = engineChunk ? { files: engineFiles, bytes: engineFiles.reduce((sum, f) => sum + size(f), 0) } : undefined;
+  return { webviewLoads, chunks, ...(firstTypeScriptBlock ? { firstTypeScriptBlock } : {}), ...(markdownEngine ? { markdownEngine } : {}) };
 }
 
 /** `entry` and every file it imports statically, transitively. */

@@ -7,11 +7,11 @@
 // For contrast, "full re-render" renders the whole answer so far into the DOM for each piece (what a naive view
 // does), for the first and the last 50 pieces only (the whole run would take minutes).
 
-import * as esbuild from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM_ARGS } from '../test/e2e/codeServer';
+import { openChatPage } from '../test/e2e/webviewPage';
 
 export const CHAT_ANSWER_BYTES = 200_000;
 export const CHAT_PIECES = 5_000;
@@ -83,61 +83,6 @@ function stats(xs: number[]): WindowStats {
   const sorted = [...xs].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return { meanMs: xs.reduce((a, b) => a + b, 0) / xs.length, medianMs: at(0.5), p95Ms: at(0.95), maxMs: sorted[sorted.length - 1] ?? Number.NaN };
-}
-
-/**
- * The one-shot renderer, bundled for the page (the naive comparison and the correctness check). Its grammars
- * load on demand like the views' (one script: import() stays inside it); __loadLanguages gets them first.
- */
-async function naiveBundle(root: string): Promise<string> {
-  const result = await esbuild.build({
-    stdin: {
-      contents:
-        "import { renderMarkdown } from './src/webview/shared/markdown'; import { loadLanguage } from './src/webview/shared/highlighter';" +
-        ' (window as any).__renderMarkdown = renderMarkdown; (window as any).__loadLanguages = (names: string[]) => Promise.all(names.map(loadLanguage));',
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    minify: true,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-}
-
-/** Where the plain page and the built bundle are served from (a page of its own origin, as a webview is). */
-const PAGE_ORIGIN = 'http://ask-coze.bench';
-
-/**
- * A plain page running the built chat bundle with a stub acquireVsCodeApi (messages it posts: window.__posted),
- * returned once the chat runs (it has asked for its state). The bundle is an ES module whose chunks load from
- * dist/webview/ as in a webview, so the page is served from an origin of its own (page.route), not set inline.
- */
-export async function openChatPage(browser: Browser, root: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
-  const dist = path.join(root, 'dist', 'webview');
-  let html = '';
-  await page.route(`${PAGE_ORIGIN}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: html });
-    const file = path.join(dist, ...url.pathname.split('/').filter(Boolean));
-    if (!file.startsWith(dist + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
-    return route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(file, 'utf8') });
-  });
-  const css = fs.readFileSync(path.join(root, 'media', 'chat.css'), 'utf8').replace(/@import[^;]+;/g, '') + fs.readFileSync(path.join(root, 'media', 'highlight.css'), 'utf8');
-  const data = JSON.stringify({ strings: Object.fromEntries(STRING_KEYS.map((k) => [k, k])) }).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  const script = (code: string) => `<script>${code.replace(/<\/script/g, '<\\/script')}</script>`;
-  html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>${css}</style></head><body><div id="app" data-initial="${data}"></div>
-${script('window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });')}
-<script type="module" src="/chat.js"></script>
-${script(await naiveBundle(root))}</body></html>`;
-  await page.goto(`${PAGE_ORIGIN}/`);
-  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
-  return page;
 }
 
 /**
@@ -250,12 +195,3 @@ export async function runChatRenderSection(root: string): Promise<ChatRenderResu
 }
 
 /** Keys of ChatViewStrings (the page needs them all; their values do not matter here). */
-const STRING_KEYS = [
-  'inputPlaceholder', 'inputLabel', 'send', 'stop', 'retry', 'copyAnswer', 'copyCode', 'insertCode', 'copied', 'inserted', 'you', 'bot',
-  'botLabel', 'tokens', 'seconds', 'waiting', 'answering', 'answered', 'stopped', 'interrupted', 'failed', 'followUps', 'newChat',
-  'history', 'historyEmpty', 'backToChat', 'rename', 'renameLabel', 'delete', 'save', 'cancel', 'emptyTitle', 'emptyHint', 'trimmed',
-  'turns', 'untitled', 'code', 'logId', 'thinking', 'thoughtFor', 'thoughts',
-  // The history search and a long conversation's pages (bench/longConversation.ts).
-  'searchHistory', 'searching', 'searchNoMatches', 'searchMatches', 'searchOneMatch', 'searchLimited', 'searchInQuestion', 'searchInAnswer', 'searchInTitle',
-  'exportConversation', 'earlierTurns', 'laterTurns',
-];

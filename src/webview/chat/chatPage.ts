@@ -1,5 +1,6 @@
 import type { ChatViewState, ChatViewStrings, ChatViewToHost, HostToChatView } from '../../protocol';
 import { openLinksThroughHost, type HostBridge } from '../shared/host';
+import { loadedMarkdown, loadMarkdown, prefetchMarkdown } from '../shared/markdownLoader';
 import { Announcer } from './announcer';
 import { Composer, type ComposerState } from './composer';
 import { ChatHeader } from './header';
@@ -102,7 +103,32 @@ export class ChatPage {
     this.host.onMessage((message) => this.receive(message));
   }
 
+  /** Messages held, in order, while the Markdown engine loads for a conversation to show (receive()). */
+  private held: HostToChatView[] | undefined;
+
   private receive(message: HostToChatView): void {
+    if (this.held) {
+      this.held.push(message);
+      return;
+    }
+    if (message.type === 'state' && message.state.turns.length > 0 && !loadedMarkdown()) {
+      // A conversation to show (the view restored, or one opened from the history) before the Markdown engine is
+      // here: wait the few milliseconds it takes, so that its turns are drawn once, as Markdown, not as plain text
+      // that then reflows. A failed load draws them anyway (as plain text: streamingMarkdown.ts).
+      const held: HostToChatView[] = [message];
+      this.held = held;
+      void loadMarkdown()
+        .catch(() => undefined)
+        .then(() => {
+          this.held = undefined;
+          for (const m of held) this.handle(m);
+        });
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: HostToChatView): void {
     switch (message.type) {
       case 'state':
         this.render(message.state);
@@ -157,6 +183,7 @@ export class ChatPage {
     }
     this.history.update(state.history, state.conversationId);
     this.composer.setBusy(state.busy);
+    if (state.busy) prefetchMarkdown(); // an answer is on its way (a follow-up, or a question sent from the editor)
     this.composer.setAttachments(state.attachments ?? []);
     this.announcer.say(state.turns.at(-1)?.status);
     if (stick) this.transcript.scrollToEnd();

@@ -1,7 +1,7 @@
 import type { ChatFixAction, ChatTurnStatus, ChatTurnView, ChatViewStrings } from '../../protocol';
 import { decorateCodeBlocks, type CodeBlockActions } from '../shared/codeBlocks';
 import { button, el } from '../shared/dom';
-import { renderMarkdownUnsanitized, renderSafeFragment } from '../shared/markdown';
+import { showMarkdown } from '../shared/streamingMarkdown';
 import { AttachmentChips } from './attachmentChips';
 import { TurnRenderer, type ReasoningPiece, type Turn, type TurnOptions } from '../shared/turn';
 
@@ -58,9 +58,7 @@ export class TranscriptTurn {
 
     const showQuestion = (question: string) => {
       // The user's own Markdown, rendered like an answer (code blocks get Copy, not Insert).
-      const fragment = renderSafeFragment(renderMarkdownUnsanitized(question));
-      decorateCodeBlocks(fragment, { copyCode: t.copyCode, copied: t.copied }, { copy: actions.copy });
-      questionBody.replaceChildren(fragment);
+      showMarkdown(questionBody, question, (root) => decorateCodeBlocks(root, { copyCode: t.copyCode, copied: t.copied }, { copy: actions.copy }));
     };
     this.renderer = new TurnRenderer({ showQuestion, thinking, answer, status, error, meta, copy, footer, followUps, retry }, CHAT, t, {
       copy: actions.copy,

@@ -1,21 +1,22 @@
-import { loadLanguage } from './highlighter';
-import { renderSafeFragment } from './markdown';
-import { MarkdownStream, type StreamUpdate } from './markdownStream';
+import type { LiveMarkdown } from './liveMarkdown';
+import { loadedMarkdown, whenMarkdownLoaded, type MarkdownEngine } from './markdownLoader';
 
-// The DOM side of MarkdownStream: finished blocks are sanitized and appended once and never touched again; the
-// nodes of the last block are replaced on each update; an open code fence is one live <code> element that new
-// code is appended to as text. So each update costs in proportion to the new text, not to the answer.
+// What the views render Markdown through. The engine (markdown-it, DOMPurify: markdownEngine.ts) loads on the
+// first demand (markdownLoader.ts); once it is here every call goes straight to it (liveMarkdown.ts). Before, the
+// text is shown as plain text — text nodes only, so untrusted output stays inert — and rendered as Markdown the
+// moment the engine arrives, with the same calls replayed (set, append, finish). The views never wait for it,
+// and no text is held back from the screen (docs/architecture.md, "Webview scripts load in pieces").
 
-const CHUNK_NODES = 60;
+/** The class of the plain-text stand-in (media/controls.css keeps its line breaks). */
+export const PENDING_MARKDOWN = 'md-pending';
 
 export class StreamingMarkdown {
-  private stream = new MarkdownStream();
-  /** Nodes of the current tail (replaced on each update). */
-  private tailNodes: ChildNode[] = [];
-  /** The open fence being appended to, if the tail is one. */
-  private live: { id: number; code: HTMLElement } | undefined;
+  private live: LiveMarkdown | undefined;
+  /** While the engine loads: the text so far and whether finish() was called. */
+  private text = '';
   private finished = false;
-  private chunk: HTMLDivElement | undefined;
+  private plain: HTMLElement | undefined;
+  private upgradeQueued = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -23,121 +24,95 @@ export class StreamingMarkdown {
     private readonly decorate: (root: ParentNode) => void,
   ) {}
 
+  /** The engine's view once the engine is here (a view made before it arrived takes it up on its next call). */
+  private get ready(): LiveMarkdown | undefined {
+    if (this.live) return this.live;
+    const engine = loadedMarkdown();
+    if (engine) this.upgrade(engine);
+    return this.live;
+  }
+
   /** Renders the whole text (extends incrementally when it extends what is shown, else starts over). */
   set(text: string): void {
-    if (this.finished) {
-      if (text === this.stream.source) return;
-      this.clear();
-    }
-    this.apply(this.stream.update(text));
+    const live = this.ready;
+    if (live) return live.set(text);
+    if (this.finished && text === this.text) return;
+    this.finished = false;
+    this.text = text;
+    this.showPlain(false);
   }
 
   /** Appends streamed text. */
   append(delta: string): void {
-    if (this.finished) this.clear();
-    this.apply(this.stream.append(delta));
+    const live = this.ready;
+    if (live) return live.append(delta);
+    if (this.finished) {
+      this.text = '';
+      this.finished = false;
+    }
+    this.text += delta;
+    this.showPlain(true, delta);
   }
 
   /** No more text will come: the tail gets its final rendering (an open fence is highlighted now). */
   finish(): void {
-    if (this.finished) return;
+    const live = this.ready;
+    if (live) return live.finish();
     this.finished = true;
-    this.replaceTail(this.stream.finish());
   }
 
   get isFinished(): boolean {
-    return this.finished;
+    return this.live ? this.live.isFinished : this.finished;
   }
 
-  private clear(): void {
-    this.container.replaceChildren();
-    this.chunk = undefined;
-    this.tailNodes = [];
-    this.live = undefined;
-    this.finished = false;
-    this.stream = new MarkdownStream();
-  }
-
-  private apply(update: StreamUpdate): void {
-    if (update.reset) {
+  private showPlain(appended: boolean, delta = ''): void {
+    if (!this.text) {
       this.container.replaceChildren();
-      this.chunk = undefined;
-      this.tailNodes = [];
-      this.live = undefined;
+      this.plain = undefined;
+    } else if (appended && this.plain?.isConnected) {
+      this.plain.append(delta);
+    } else {
+      this.plain = document.createElement('div');
+      this.plain.className = PENDING_MARKDOWN;
+      this.plain.textContent = this.text;
+      this.container.replaceChildren(this.plain);
     }
-    const tail = update.tail;
-    const keepLive = tail.kind === 'code' && this.live?.id === tail.id && update.stable.length === 0;
-    if (!keepLive) this.removeTail();
-    if (update.stable.length) {
-      const fragment = renderSafeFragment(update.stable.join(''));
-      this.decorate(fragment);
-      this.appendStable(fragment);
-    }
-    if (tail.kind === 'html') {
-      if (tail.html) this.insertTail(tail.html);
-      return;
-    }
-    if (!keepLive) this.live = { id: tail.id, code: this.createLiveFence(tail.lang) };
-    if (tail.added) this.live!.code.append(tail.added);
+    if (this.upgradeQueued) return;
+    this.upgradeQueued = true;
+    whenMarkdownLoaded((engine) => this.upgrade(engine));
   }
 
-  /**
-   * Finished blocks go into chunks of at most CHUNK_NODES nodes rather than straight into the container: a
-   * browser lays out a block container by walking its children, so one container with thousands of blocks
-   * makes every append cost more as the answer grows. Chunks keep that walk short, and as they never change
-   * again, CSS can let the browser skip the ones off screen (content-visibility, media/chat.css).
-   */
-  private appendStable(fragment: DocumentFragment): void {
-    let chunk = this.chunk;
-    if (!chunk || chunk.childNodes.length >= CHUNK_NODES) {
-      chunk = document.createElement('div');
-      chunk.className = 'md-chunk';
-      this.container.append(chunk);
-      this.chunk = chunk;
-    }
-    chunk.append(fragment);
-  }
-
-  /** A code block like the renderer's, without colours yet (highlighting waits for the closing fence). */
-  private createLiveFence(lang: string): HTMLElement {
-    // Its grammar loads while the code streams in, so the block is usually coloured as it closes, not after.
-    if (lang) void loadLanguage(lang);
-    const block = document.createElement('div');
-    block.className = 'code-block streaming';
-    if (lang) block.dataset.lang = lang;
-    const pre = document.createElement('pre');
-    const code = document.createElement('code');
-    code.className = 'hljs';
-    pre.append(code);
-    block.append(pre);
-    this.decorate(wrap(block));
-    this.container.append(block);
-    this.tailNodes = [block];
-    return code;
-  }
-
-  private replaceTail(html: string): void {
-    this.removeTail();
-    if (html) this.insertTail(html);
-  }
-
-  private insertTail(html: string): void {
-    const fragment = renderSafeFragment(html);
-    this.decorate(fragment);
-    this.tailNodes = [...fragment.childNodes];
-    this.container.append(fragment);
-  }
-
-  private removeTail(): void {
-    for (const node of this.tailNodes) node.remove();
-    this.tailNodes = [];
-    this.live = undefined;
+  /** The engine is here: render what was shown as plain text, and hand every later call to it. */
+  private upgrade(engine: MarkdownEngine): void {
+    if (this.live) return;
+    if (this.plain) this.container.replaceChildren();
+    this.plain = undefined;
+    const live = new engine.LiveMarkdown(this.container, this.decorate);
+    this.live = live;
+    if (this.text) live.set(this.text);
+    if (this.finished) live.finish();
   }
 }
 
-/** decorate() looks for blocks under a root: give a lone block one. */
-function wrap(block: HTMLElement): DocumentFragment {
-  const fragment = document.createDocumentFragment();
-  fragment.append(block);
-  return fragment;
+const shownSource = new WeakMap<HTMLElement, string>();
+
+/**
+ * One piece of Markdown that does not stream (the user's question), rendered into `container`; plain text until the
+ * engine has loaded, then rendered if it is still what the container should show.
+ */
+export function showMarkdown(container: HTMLElement, markdown: string, decorate: (root: ParentNode) => void): void {
+  shownSource.set(container, markdown);
+  const render = (engine: MarkdownEngine) => {
+    if (shownSource.get(container) !== markdown) return;
+    const fragment = engine.renderMarkdownFragment(markdown);
+    decorate(fragment);
+    container.replaceChildren(fragment);
+  };
+  const engine = loadedMarkdown();
+  if (engine) return render(engine);
+  const plain = document.createElement('div');
+  plain.className = PENDING_MARKDOWN;
+  plain.textContent = markdown;
+  container.replaceChildren(plain);
+  whenMarkdownLoaded(render);
 }

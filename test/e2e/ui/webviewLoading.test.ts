@@ -1,6 +1,6 @@
 // How the chat webview loads its script in a real VS Code (code-server) with the packaged extension: the page
-// starts with its small entry module (and the chunk it shares with the answer panel), and highlight.js with a
-// grammar is fetched only when a code block in that language appears (docs/architecture.md, "Webview scripts
+// starts with its small entry module (and the chunk it shares with the answer panel), the Markdown engine is fetched
+// with the first question, and highlight.js with a grammar only when a code block in that language appears (docs/architecture.md, "Webview scripts
 // load in pieces"). The page's resource timing lists what the webview fetched (each file once: the same module
 // URL is never fetched twice).
 import * as assert from 'assert';
@@ -46,7 +46,7 @@ describe('Webview scripts load in pieces (code-server)', function () {
     await stopUiSession(session);
   });
 
-  it('starts the chat with its entry module and no highlight.js at all', async function () {
+  it('starts the chat with its entry module: no Markdown engine, no highlight.js', async function () {
     const frame = await openChat(page());
     await waitFor('the empty chat', async () => ((await readChat(frame)).empty ? true : undefined), 30_000);
     const page0 = await frame.evaluate(() => [...document.querySelectorAll('script[src]')].map((s) => ({ type: s.getAttribute('type'), src: s.getAttribute('src') ?? '' })));
@@ -56,7 +56,7 @@ describe('Webview scripts load in pieces (code-server)', function () {
     assert.match(ours[0]!.src, /\/dist\/webview\/chat\.js$/);
     const fetched = await fetchedScripts(frame);
     assert.ok(fetched.includes('chat.js'), `the entry was fetched: ${fetched.join(', ')}`);
-    assert.deepEqual(chunkNames(fetched).filter((n) => n !== 'chunk'), [], `only shared chunks at load, no core or grammar: ${fetched.join(', ')}`);
+    assert.deepEqual(chunkNames(fetched).filter((n) => n !== 'chunk'), [], `only shared chunks at load, no engine, core or grammar: ${fetched.join(', ')}`);
   });
 
   it('fetches highlight.js and the TypeScript grammar when a TypeScript block arrives, and colours it', async function () {
@@ -71,8 +71,9 @@ describe('Webview scripts load in pieces (code-server)', function () {
     const frame = await chatFrame(page());
     assert.equal(await frame.locator('.answer-body code.highlight-pending').count(), 0, 'nothing left waiting for a grammar');
     const names = chunkNames(await fetchedScripts(frame));
-    // TypeScript hands JSX, css`` and graphql`` to the grammars it embeds: they come with it, nothing else does.
-    assert.deepEqual(names.filter((n) => n !== 'chunk').sort(), ['core', 'css', 'graphql', 'javascript', 'typescript', 'xml'], names.join(', '));
+    // The Markdown engine came with the first question. TypeScript hands JSX, css`` and graphql`` to the grammars it
+    // embeds: they come with it, nothing else does.
+    assert.deepEqual(names.filter((n) => n !== 'chunk').sort(), ['core', 'css', 'graphql', 'javascript', 'markdownEngine', 'typescript', 'xml'], names.join(', '));
   });
 
   it('fetches the Rust grammar only for a Rust block, after the rest is already here', async function () {
@@ -83,6 +84,6 @@ describe('Webview scripts load in pieces (code-server)', function () {
       return (v.turns[1]?.highlighted ?? 0) > 0 ? true : undefined;
     }, 15_000);
     const names = chunkNames(await fetchedScripts(await chatFrame(page())));
-    assert.deepEqual(names.filter((n) => n !== 'chunk').sort(), ['core', 'css', 'graphql', 'javascript', 'rust', 'typescript', 'xml'], names.join(', '));
+    assert.deepEqual(names.filter((n) => n !== 'chunk').sort(), ['core', 'css', 'graphql', 'javascript', 'markdownEngine', 'rust', 'typescript', 'xml'], names.join(', '));
   });
 });
