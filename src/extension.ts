@@ -20,6 +20,7 @@ import { ChatStore } from './chat/chatStore';
 import { HistoryNotices } from './chat/historyNotices';
 import { ChatViewProvider } from './chat/chatView';
 import { PendingAttachments } from './chat/pendingAttachments';
+import { KeptAttachments } from './chat/keptAttachments';
 import { ClientProvider } from './clientProvider';
 import { registerKeyCommands } from './keyCommands';
 import { KeyStore } from './keyStore';
@@ -61,7 +62,14 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     onUnreadable: historyNotices.unreadable,
     onDeletedElsewhere: (c) => void historyNotices.deletedElsewhere(c, () => chat.keepCopy(c.id)),
   });
-  const attachments = new PendingAttachments(notifier, log);
+  // The composer's chips survive a reload, per window like the draft; pasted bytes as copies in its storage.
+  const keptAttachments = new KeptAttachments({
+    workspaceState: context.workspaceState,
+    folder: vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'pending-attachments'),
+    ownFolder: context.storageUri !== undefined,
+    log,
+  });
+  const attachments = new PendingAttachments(notifier, log, undefined, keptAttachments);
   const chat = new ChatService({ pipeline, log, store: chatStore, workspaceState: context.workspaceState, globalState: context.globalState, attachments, botNames });
   const chatView = new ChatViewProvider(context.extensionUri, chat, chatViewStrings, notifier, log);
   const answers = new AnswerSurface(
@@ -97,8 +105,11 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
   const chatSurfaces = registerChatSurfaces({ pipeline, log, botNames, extensionUri: context.extensionUri });
   // Apply on an answer's code block: a diff to accept or discard (src/apply/).
   const applyDiffs = new ApplyDiffs(notifier, log);
-  const applier = new CodeApplier(applyDiffs, notifier, log);
-  chatView.applyCode = (code, turnId) => applier.apply(code, chatSources(chat.viewState().turns.find((t) => t.id === turnId)?.question));
+  const applier = new CodeApplier(applyDiffs, notifier, log, recorder?.onQuickInput);
+  chatView.applyCode = (code, turnId) => {
+    const turn = chat.viewState().turns.find((t) => t.id === turnId);
+    return applier.apply(code, chatSources(turn?.question), turn?.answer);
+  };
   answers.applyCode = (code, sources) => applier.apply(code, sources);
 
   context.subscriptions.push(
@@ -117,6 +128,8 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
     botNames.onDidChange(() => answers.panels.refreshBotNames()),
     // A key set after start: the bot's name can be looked up now.
     keys.onDidChange(() => void botNames.lookUpDefaultBot()),
+    // A key set while an answer panel shows a rejected or missing key: that panel asks its question again.
+    answers.askAgainWhenKeySet(keys),
     vscode.commands.registerCommand('askCoze.selectBot', () => botPicker.run()),
     walkthrough,
     vscode.commands.registerCommand('askCoze.choosePlatform', async () => {
@@ -151,8 +164,9 @@ export function activate(context: vscode.ExtensionContext): AskCozeApi {
         testing: createTestingApi({
           keys,
           panels: answers.panels,
+          asking: () => answers.askingContext,
           recorder,
-          chat: { service: chat, view: chatView, store: chatStore },
+          chat: { service: chat, view: chatView, store: chatStore, keptAttachmentsDir: keptAttachments.folder.fsPath },
           bots: { names: botNames, status: botStatus },
           participant: chatSurfaces.testing,
           walkthrough,

@@ -171,8 +171,17 @@ export const AnswerViewStateSchema = lenientObject({
       message: v.string(),
       code: optionalField(FiniteNumberSchema),
       logId: optionalField(v.string()),
+      /**
+       * Fixes shown as buttons in the panel, with their labels: only for a failure only a new key fixes (Set API
+       * Key…, src/ask/keyFailure.ts); other failures offer theirs in the notification. Lazy: the schema is below.
+       */
+      actions: optionalField(
+        v.pipe(v.array(v.object({ action: v.lazy(() => ChatFixActionSchema), label: v.pipe(v.string(), v.maxLength(200)) })), v.maxLength(10)),
+      ),
     }),
   ),
+  /** false: the panel offers no Retry under its failure (asking again with the same key cannot help). */
+  canRetry: optionalField(v.boolean()),
   followUps: FollowUpsSchema,
   usage: optionalField(UsageSchema),
   botId: v.fallback(v.string(), ''),
@@ -264,6 +273,8 @@ export const AnswerViewToHostSchema = v.pipe(
     v.strictObject({ type: v.literal('continueInChat') }),
     /** Apply on a code block of the answer: the host shows the diff (src/apply/). */
     v.strictObject({ type: v.literal('applyCode'), code: text(MAX_WEBVIEW_STRING) }),
+    /** A fix shown under the panel's failure (Set API Key…); the host runs only one the failure offers. */
+    v.strictObject({ type: v.literal('fixAction'), action: v.lazy(() => ChatFixActionSchema) }),
   ]),
 );
 export type AnswerViewToHost = v.InferOutput<typeof AnswerViewToHostSchema>;

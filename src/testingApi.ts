@@ -53,6 +53,8 @@ export interface AskCozeTestingApi {
   /** @coze and #askCoze (src/participant/): what was registered, and the handlers VS Code calls. */
   participant: ParticipantTestingApi;
   walkthrough: WalkthroughTestingApi;
+  /** The value Ask Coze last gave the askCoze.asking context key (Coze: Stop Answer's enablement). */
+  asking(): boolean;
 }
 
 export interface WalkthroughTestingApi {
@@ -108,6 +110,13 @@ export interface ChatTestingApi {
   insertInput(text: string): Promise<void>;
   /** Questions given back to the chat input because they could not go out (an upload failed), oldest first. */
   returnedInputs(): readonly string[];
+  /**
+   * Forgets the composer's attachments held in memory and takes back the kept ones, as the extension does when
+   * it starts after a window reload (src/chat/keptAttachments.ts). Resolves once they are back.
+   */
+  reloadAttachments(): Promise<void>;
+  /** The folder where copies of pasted attachments are kept across a reload. */
+  keptAttachmentsDir(): string;
 }
 
 /**
@@ -175,11 +184,13 @@ interface ChatDeps {
   service: ChatService;
   view: ChatViewProvider;
   store: ChatStore;
+  keptAttachmentsDir: string;
 }
 
 export function createTestingApi(deps: {
   keys: KeyStore;
   panels: AnswerPanelManager;
+  asking: () => boolean;
   recorder: TestRecorder;
   chat: ChatDeps;
   bots: { names: BotNames; status: BotStatusBar };
@@ -207,6 +218,7 @@ export function createTestingApi(deps: {
     },
     notifications: () => deps.recorder.notifications(),
     logLines: () => deps.recorder.logLines(),
+    asking: () => deps.asking(),
     quickInput: () => {
       const shown = deps.recorder.quickInput();
       if (!shown) return undefined;
@@ -282,6 +294,8 @@ export function createTestingApi(deps: {
       html: () => deps.chat.view.html,
       insertInput: (text) => deps.chat.view.insertInput(text),
       returnedInputs: () => returnedInputs,
+      reloadAttachments: () => deps.chat.service.attachments.reloadFromSaved(),
+      keptAttachmentsDir: () => deps.chat.keptAttachmentsDir,
     },
   };
 }

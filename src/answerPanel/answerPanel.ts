@@ -8,6 +8,7 @@ import {
   restoreAnswerViewState as restoreState,
   type AnswerViewState,
   type AnswerViewStrings,
+  type ChatFixAction,
   type HostToAnswerView,
 } from '../protocol';
 import { buildWebviewHtml, openLinkFromWebview, UPDATE_INTERVAL_MS, webviewOptions } from '../webviewHtml';
@@ -26,6 +27,8 @@ export interface AnswerPanelHandlers {
   botName?(botId: string, stored?: string): string;
   /** Apply on a code block of the answer (src/apply/). */
   applyCode?(panel: AnswerPanel, code: string): void;
+  /** A fix shown under the panel's failure (Set API Key under a rejected key). */
+  fix?(panel: AnswerPanel, action: ChatFixAction): void;
 }
 
 export class AnswerPanel extends Disposable {
@@ -145,6 +148,10 @@ export class AnswerPanel extends Disposable {
       case 'applyCode':
         this.handlers.applyCode?.(this, message.code);
         break;
+      case 'fixAction':
+        // Only a fix the failure shown offers: the webview renders untrusted output and may not ask for others.
+        if (this.state.phase === 'failed' && this.state.error?.actions?.some((a) => a.action === message.action)) this.handlers.fix?.(this, message.action);
+        break;
     }
   }
 
@@ -197,6 +204,11 @@ export class AnswerPanelManager extends Disposable implements vscode.WebviewPane
   /** Shows the bots' names as known now in every panel (a name became known, askCoze.bots changed). */
   refreshBotNames(): void {
     for (const panel of this.panels) panel.update(panel.currentState);
+  }
+
+  /** The panels open now, oldest first. */
+  all(): readonly AnswerPanel[] {
+    return [...this.panels];
   }
 
   /** The most recently opened panel that is still open (for tests and "Continue in chat"). */

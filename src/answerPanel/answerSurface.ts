@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
 import { selectionSource, type ApplySource } from '../apply/applySource';
 import type { AskPipeline, AskResult, AskUpdate } from '../ask/askPipeline';
+import { isChatFixAction } from '../ask/fixActionList';
+import { needsNewKey } from '../ask/keyFailure';
 import { progressTail } from '../ask/progressText';
 import { parseAskArgs } from '../commandArgs';
 import { Disposable } from '../dispose';
+import { KeyStore } from '../keyStore';
 import type { Log } from '../log';
 import { boundReasoning, type AnswerViewState, type AnswerViewStrings } from '../protocol';
-import type { ResponseMode } from '../settings';
+import { readSettings, type ResponseMode } from '../settings';
 import { AnswerPanelManager, type AnswerPanel } from './answerPanel';
 
 // Ask Coze's own surface: a question from the palette or the editor, its progress in a cancellable
 // notification, the answer in a panel beside the editor, failures as notifications with their fixes. The
 // asking itself is the ask pipeline's (src/ask/askPipeline.ts); this only turns its events into the panel.
+//
+// A failure only a new key fixes (no key, 4100, 4101: src/ask/keyFailure.ts) is shown as the chat shows it:
+// its fixes (Set API Key…) under the message and no Retry, and the question is asked again in the same panel,
+// once, when a key is set, whether through that button, the notification's or any other way.
 
 export interface AskRequest {
   question: string;
@@ -46,11 +53,16 @@ interface PanelRun {
 
 export class AnswerSurface extends Disposable {
   private readonly running = new Set<AbortController>();
+  private askingShown = false;
   readonly panels: AnswerPanelManager;
   /** Retry in a workflow run's panel runs the workflow again (src/workflow/workflowRunner.ts sets it). */
   workflowRetry: ((panel: AnswerPanel) => void) | undefined;
   /** Apply on a code block of a panel's answer (src/apply/codeApplier.ts; extension.ts sets it). */
   applyCode: ((code: string, sources: readonly ApplySource[]) => Promise<unknown>) | undefined;
+  /** How each key failure shown was asked, to ask it the same way again (a restored panel has none: its state says). */
+  private readonly keyFailures = new WeakMap<object, AskRequest>();
+  /** Key failures already asked again: the button's retry and the key's change event both come for each. */
+  private readonly askedAgain = new WeakSet<object>();
 
   constructor(
     private readonly pipeline: AskPipeline,
@@ -74,10 +86,36 @@ export class AnswerSurface extends Disposable {
         // A workflow run is no conversation to go on with.
         continueInChat: (panel) => void (panel.currentState.workflow ? undefined : continueInChat(panel.currentState)),
         applyCode: (panel, code) => void this.applyCode?.(code, panel.applySource ? [panel.applySource] : []),
+        fix: (panel, action) => {
+          const failure = panel.currentState.error;
+          void pipeline.fix(action, readSettings(), () => this.askAgainWithKey(panel, failure));
+        },
         botName,
       }),
     );
     this.register({ dispose: () => this.stopAll() });
+  }
+
+  /**
+   * A key stored for the address in use: every panel showing a failure only a new key fixes asks its question
+   * again (extension.ts subscribes this).
+   */
+  askAgainWhenKeySet(keys: KeyStore): vscode.Disposable {
+    return keys.onDidChange(async (origin) => {
+      const { baseUrl } = readSettings();
+      if (!baseUrl || KeyStore.originOf(baseUrl) !== origin || !(await keys.get(baseUrl))) return;
+      for (const panel of this.panels.all()) {
+        if (panel.currentState.phase === 'failed' && panel.currentState.canRetry === false) this.askAgainWithKey(panel, panel.currentState.error);
+      }
+    });
+  }
+
+  /** Asks a key failure's question again in its panel: only while the panel still shows that failure, and once. */
+  private askAgainWithKey(panel: AnswerPanel, failure: AnswerViewState['error']): void {
+    if (!failure || panel.isDisposed || panel.currentState.error !== failure || this.askedAgain.has(failure)) return;
+    this.askedAgain.add(failure);
+    const { question, conversationId } = panel.currentState;
+    void this.ask({ ...(this.keyFailures.get(failure) ?? { question, conversationId }), panel });
   }
 
   /** The palette / context-menu entry point: the selection, else a typed question. */
@@ -103,9 +141,38 @@ export class AnswerSurface extends Disposable {
     return this.running.size > 0;
   }
 
-  /** Stops every question in flight (the "Coze: Stop Answer" command). */
+  /**
+   * Stops every question and workflow run in flight (the "Coze: Stop Answer" command): all of them, not the most
+   * recent, as Stop always did for questions; each ends as its notification's Cancel would (docs/architecture.md).
+   */
   stopAll(): void {
     for (const controller of this.running) controller.abort();
+  }
+
+  /**
+   * Counts `controller` among the runs in flight until the returned function is called: meanwhile askCoze.asking
+   * is set (Coze: Stop Answer's enablement) and stopAll() aborts it. Questions and workflow runs
+   * (src/workflow/workflowRunner.ts) both go through it.
+   */
+  track(controller: AbortController): () => void {
+    this.running.add(controller);
+    this.showAsking();
+    return () => {
+      this.running.delete(controller);
+      this.showAsking();
+    };
+  }
+
+  /** The value last given to the askCoze.asking context key (no API reads a context key back; the tests read this). */
+  get askingContext(): boolean {
+    return this.askingShown;
+  }
+
+  private showAsking(): void {
+    const asking = this.running.size > 0;
+    if (asking === this.askingShown) return;
+    this.askingShown = asking;
+    void vscode.commands.executeCommand('setContext', 'askCoze.asking', asking);
   }
 
   async ask(request: AskRequest): Promise<AskOutcome> {
@@ -116,8 +183,7 @@ export class AnswerSurface extends Disposable {
     let finished: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finished = resolve));
     let view: PanelRun | undefined;
-    this.running.add(controller);
-    void vscode.commands.executeCommand('setContext', 'askCoze.asking', true);
+    const release = this.track(controller);
     try {
       const result = await this.pipeline.run({
         question,
@@ -147,8 +213,7 @@ export class AnswerSurface extends Disposable {
       return this.finish(result, view, { ...request, question });
     } finally {
       finished();
-      this.running.delete(controller);
-      if (this.running.size === 0) void vscode.commands.executeCommand('setContext', 'askCoze.asking', false);
+      release();
     }
   }
 
@@ -193,17 +258,24 @@ export class AnswerSurface extends Disposable {
       return { status: 'canceled', partialText: result.partialText };
     }
     const { error } = result;
-    // The question and any partial answer stay in the panel, with Retry there too.
-    view?.panel.update({
-      ...view.base,
-      ...view.reasoning,
-      text: result.partialText,
-      phase: 'failed',
-      statusText: undefined,
-      conversationId: result.conversationId,
-      error: { message: error.message, code: error.code, logId: error.logId },
-    });
-    this.pipeline.notify(error, result.settings, () => void this.ask(view ? { ...request, panel: view.panel } : request));
+    const keyFailure = needsNewKey(error.actions);
+    const shown: NonNullable<AnswerViewState['error']> = { message: error.message, code: error.code, logId: error.logId };
+    if (keyFailure) shown.actions = error.actions.filter(isChatFixAction).map((action) => ({ action, label: this.pipeline.label(action, result.settings) }));
+    const failed = { phase: 'failed', statusText: undefined, error: shown, ...(keyFailure ? { canRetry: false } : {}) } as const;
+    // The question and any partial answer stay in the panel, with Retry there too (or, for a key failure, its fixes).
+    view?.panel.update({ ...view.base, ...view.reasoning, text: result.partialText, conversationId: result.conversationId, ...failed });
+    // Asked again in a panel (Retry, a key set) and stopped before anything went out (no key now): the panel says so
+    // instead of keeping its earlier failure; what it showed stays, its time and tokens (of that earlier answer) go.
+    const retried = !view && request.panel && !request.panel.isDisposed ? request.panel : undefined;
+    if (retried) {
+      const { elapsedMs: _elapsed, usage: _usage, canRetry: _canRetry, ...kept } = retried.currentState;
+      retried.update({ ...kept, ...failed });
+    }
+    const panel = view?.panel ?? retried;
+    if (keyFailure && panel) this.keyFailures.set(shown, request);
+    this.pipeline.notify(error, result.settings, () =>
+      keyFailure && panel ? this.askAgainWithKey(panel, shown) : void this.ask(view ? { ...request, panel: view.panel } : request),
+    );
     if (result.notReady === 'no-key') return { status: 'no-key' };
     if (result.notReady === 'invalid-settings') return { status: 'invalid-settings', message: error.message };
     return { status: 'failed', kind: result.kind, code: error.code, logId: error.logId, message: error.message, partialText: result.partialText };

@@ -14,6 +14,8 @@ export interface QuotedCode {
   endLine: number;
   /** The quoted text, \n line breaks, without the line break at its end. */
   code: string;
+  /** The fence's language name as quoted (`typescript`, `bash`…); absent when the fence had none. */
+  language?: string;
 }
 
 const HEADER = /^`([^`\n]+):(\d+)(?:-(\d+))?`$/;
@@ -32,7 +34,10 @@ export function parseQuotes(question: string): QuotedCode[] {
     const startLine = Number(header[2]);
     const endLine = header[3] === undefined ? startLine : Number(header[3]);
     if (startLine < 1 || endLine < startLine) continue;
-    quotes.push({ fileName: header[1]!, startLine, endLine, code: lines.slice(i + 2, close).join('\n') });
+    const quote: QuotedCode = { fileName: header[1]!, startLine, endLine, code: lines.slice(i + 2, close).join('\n') };
+    const language = lines[i + 1]!.slice(fence[1]!.length).trim();
+    if (language) quote.language = language;
+    quotes.push(quote);
     i = close;
   }
   return quotes;

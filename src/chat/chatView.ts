@@ -233,7 +233,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        await this.service.whenLoaded();
+        // The chips kept across a reload are listed in the first state, so the page keeps their thumbnails.
+        await Promise.all([this.service.whenLoaded(), this.service.attachments.whenRestored()]);
         this.sendState();
         this.flushPending();
         return;

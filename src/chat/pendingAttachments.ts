@@ -21,9 +21,33 @@ import {
 // rebuilt. Files from disk are only stat'ed here and read when they are uploaded, through vscode.workspace.fs
 // (remote and virtual workspaces too), so ten large files never sit in memory; pasted or dropped bytes are
 // held as they came, bounded by MAX_ATTACHMENT_DATA_BYTES. Everything Coze or the chat would refuse is refused
-// here, before anything is sent, with the reason. The log gets names and sizes, never contents.
+// here, before anything is sent, with the reason. The log gets names and sizes, never contents. The chips
+// survive a window reload or a restart through an AttachmentKeeper (src/chat/keptAttachments.ts), like the draft.
 
-export type AttachmentSource = { kind: 'uri'; uri: vscode.Uri } | { kind: 'data'; data: Uint8Array };
+/** `copy`: pasted bytes also written to the extension's storage, so that they survive a reload (src/chat/keptAttachments.ts). */
+export type AttachmentSource = { kind: 'uri'; uri: vscode.Uri } | { kind: 'data'; data: Uint8Array; copy?: KeptCopy };
+
+/** A copy of pasted bytes: its file in the extension's storage, and when it was written. */
+export interface KeptCopy {
+  file: string;
+  savedAt: number;
+}
+
+/** The chips that came back after a reload, and a sentence for each one that could not. */
+export interface RestoredAttachments {
+  items: PendingAttachment[];
+  dropped: string[];
+}
+
+/** Keeps the chips across a window reload or a restart (src/chat/keptAttachments.ts). */
+export interface AttachmentKeeper {
+  /** The chips now and the attachments waiting for their upload; written in order, in the background. */
+  save(items: readonly PendingAttachment[], held: readonly PendingAttachment[]): void;
+  /** The chips kept by the last session, each checked again. */
+  restore(limits: AttachmentLimits): Promise<RestoredAttachments>;
+  /** Resolves once every write asked for so far is done. */
+  idle(): Promise<void>;
+}
 
 export interface PendingAttachment {
   id: string;
@@ -47,13 +71,63 @@ export class PendingAttachments extends Disposable {
   private readonly held = new Map<string, PendingAttachment>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
+  /** Nothing is kept before the last session's chips are back: that would overwrite them. */
+  private restored = false;
+  private restoring: Promise<void>;
 
   constructor(
     private readonly notifier: Notifier,
     private readonly log: Log,
     private readonly limits: AttachmentLimits = COZE_LIMITS,
+    private readonly keeper?: AttachmentKeeper,
   ) {
     super();
+    this.register(this.onDidChange(() => this.keep()));
+    this.restoring = this.restoreSaved();
+  }
+
+  /** Resolves once the chips of the last session are back (or could not come back). */
+  whenRestored(): Promise<void> {
+    return this.restoring;
+  }
+
+  /**
+   * Forgets what is in memory and takes the kept chips back, as a new extension host does after a window
+   * reload (the in-host tests cannot reload the window they run in).
+   */
+  async reloadFromSaved(): Promise<void> {
+    await this.restoring;
+    await this.keeper?.idle();
+    this.restored = false;
+    this.items = [];
+    this.held.clear();
+    this.restoring = this.restoreSaved();
+    await this.restoring;
+  }
+
+  private keep(): void {
+    if (this.restored) this.keeper?.save(this.items, [...this.held.values()]);
+  }
+
+  /** The chips kept by the last session come back before any added since; those that cannot are named. */
+  private async restoreSaved(): Promise<void> {
+    if (!this.keeper) {
+      this.restored = true;
+      return;
+    }
+    let back: RestoredAttachments = { items: [], dropped: [] };
+    try {
+      back = await this.keeper.restore(this.limits);
+    } catch (err) {
+      this.log.warn(`Chat: the attachments of the last session could not be read: ${errorText(err)}`);
+    }
+    const keys = (item: PendingAttachment) => (item.source?.kind === 'uri' ? [item.id, item.source.uri.toString()] : [item.id]);
+    const added = new Set(this.items.flatMap(keys));
+    const returning = back.items.filter((item) => !keys(item).some((key) => added.has(key)));
+    this.items = [...returning, ...this.items].slice(0, MAX_ATTACHMENTS);
+    this.restored = true;
+    if (back.dropped.length) void this.notifier.show('warning', back.dropped.join(' '));
+    if (returning.length || back.dropped.length) this.changed.fire();
   }
 
   /** The chips the composer shows. */
@@ -228,6 +302,7 @@ export class PendingAttachments extends Disposable {
   /** The question's files are uploaded: their bytes are not needed any more. */
   release(ids: ReadonlyArray<string | undefined>): void {
     for (const id of ids) if (id !== undefined) this.held.delete(id);
+    this.keep(); // their copies can go
   }
 
   /**

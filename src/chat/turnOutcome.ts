@@ -1,5 +1,6 @@
 import type { AskResult, AskUpdate } from '../ask/askPipeline';
 import { CHAT_FIX_ACTIONS, type ChatFixAction, type FixAction } from '../ask/fixActionList';
+import { needsNewKey as actionsNeedNewKey } from '../ask/keyFailure';
 import { boundReasoning } from '../protocol';
 import type { StoredConversation, StoredTurn } from './chatModel';
 
@@ -86,12 +87,9 @@ export function failUnsent(turn: StoredTurn, message: string, actions: readonly 
 
 const RETRYABLE: ReadonlySet<StoredTurn['status']> = new Set(['failed', 'stopped', 'interrupted']);
 
-/**
- * A failure only another key can fix: there is no key, or Coze rejected it (4100, 4101, Studio's 700012006).
- * Every such failure offers Set API Key (src/ask/errorMessages.ts), and asking again with the same key cannot help.
- */
+/** A failure only another key can fix (the rule every surface shares: src/ask/keyFailure.ts). */
 export function needsNewKey(error: StoredTurn['error']): boolean {
-  return !!error?.actions.includes('setKey');
+  return actionsNeedNewKey(error?.actions);
 }
 
 /** The turn can be asked again in place: the last of its conversation, and not answered or still answering. */

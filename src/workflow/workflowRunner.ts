@@ -23,9 +23,9 @@ import { WorkflowOutput } from './workflowOutput';
 
 // Coze: Run Workflow. Picks a workflow (askCoze.workflows, or a pasted id), asks for its parameters (a JSON
 // object, remembered per workflow; the editor's selection fills one, see prefillParameters), runs it through
-// the ask pipeline with a cancellable progress notification, and streams its output into an answer panel,
-// node by node. At an Interrupt the node's question is shown and asked in an input box: the answer resumes
-// the run in the same panel; Escape stops it there, keeping everything shown.
+// the ask pipeline with a cancellable progress notification (Coze: Stop Answer cancels it the same way), and
+// streams its output into an answer panel, node by node. At an Interrupt the node's question is shown and asked
+// in an input box: the answer resumes the run in the same panel; Escape stops it there, keeping everything shown.
 
 const REMEMBERED_KEY = 'askCoze.workflow.parameters';
 const SOURCE = 'Run Workflow';
@@ -187,6 +187,10 @@ export class WorkflowRunner extends Disposable {
     const done = new Promise<void>((resolve) => (finished = resolve));
     let view: RunView | undefined;
     this.running.add(controller);
+    // From the first call to the end, also while an Interrupt's input box waits (its notification's Cancel works
+    // there too): the run is an answer in flight, so askCoze.asking is set and Coze: Stop Answer aborts it with
+    // the questions, ending as Cancel does (docs/architecture.md).
+    const release = this.deps.answers.track(controller);
     try {
       let step: WorkflowStepInput['step'] = { kind: 'run', parameters: checked.parameters };
       for (;;) {
@@ -250,6 +254,7 @@ export class WorkflowRunner extends Disposable {
     } finally {
       finished();
       this.running.delete(controller);
+      release();
     }
   }
 

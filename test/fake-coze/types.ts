@@ -128,6 +128,8 @@ export interface RecordedRequest {
    * does this server; recorded so tests can catch a client that sends it in the wrong place.
    */
   conversationIdInBody?: unknown;
+  /** A workflow stream (workflows.ts) whose client closed the connection before the stream ended: true. */
+  clientDisconnected?: boolean;
 }
 
 /** The server's view of one chat, for assertions. */

@@ -167,7 +167,11 @@ export class FakeWorkflows {
     const fault = host.takeStreamFault();
     if (fault) rec.fault = fault.kind;
     let gone = false;
-    res.on('close', () => (gone = true));
+    res.on('close', () => {
+      gone = true;
+      // The client left (it stopped the run) before the end; a reset fault's own cut is not the client's.
+      if (!res.writableFinished && rec.fault !== 'reset-mid-stream') rec.clientDisconnected = true;
+    });
     const raw = responseWrite(res, () => gone);
     const plan = writePlan(fault, b.chunking, b.seed);
     const writer = new SseWriter(raw, plan, host.timers);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, assertNoToken, BOT_ID, fake, testToken, waitFor } from './fakeControl';
+import { activateForTests, assertNoToken, BOT_ID, chatRequests, fake, resetFakeAndKey, waitFor } from './fakeControl';
 
 // "Ask Coze" end to end inside a real extension host, against the fake Coze server: both response modes,
 // the panel's content, the error paths a user meets first (no key, 4100, 4015), cancellation reaching Coze,
@@ -20,11 +20,7 @@ suite('Ask Coze', function () {
     api = await activateForTests();
   });
 
-  setup(async () => {
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 150, deltaIntervalMs: 5, deltaSize: 16 });
-    await api.setToken(testToken());
-  });
+  setup(() => resetFakeAndKey(api));
 
   teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -167,7 +163,7 @@ suite('Ask Coze', function () {
     const lines = api.logLines().slice(before).join('\n');
     assert.match(lines, /Blocked a link/);
     assert.equal((lines.match(/malformed message/g) ?? []).length, 3);
-    assert.deepEqual((await fake.requests()).filter((r) => r.endpoint === 'chat').length, 1, 'no question was sent by a bad message');
+    assert.deepEqual((await chatRequests()).length, 1, 'no question was sent by a bad message');
   });
 
   test('the token never reaches the log, the notifications or the panel', async () => {

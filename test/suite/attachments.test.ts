@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { ChatTurnView, ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi } from '../../src/testingApi';
 import { MAX_UPLOAD_BYTES } from '../../src/uploadLimits';
-import { activateForTests, configure, fake, fakeUrl, testToken, waitFor } from './fakeControl';
+import { askInChat } from './chatDriver';
+import { activateForTests, configure, fake, resetFakeAndKey, waitFor } from './fakeControl';
 
 // Files attached to a chat question inside a real extension host, against the fake Coze server: a file from the
 // active editor and one from the explorer's command go up (POST /v1/files/upload) with the very bytes on disk
@@ -20,26 +21,13 @@ let dir: string;
 
 const state = (): ChatViewState => api.chat.state();
 const lastTurn = (): ChatTurnView | undefined => state().turns.at(-1);
-const FINAL = ['done', 'stopped', 'failed', 'interrupted'];
 
-interface FakeFile {
-  id: string;
-  name: string;
-  bytes: number;
-  sha256: string;
-}
+/** GET /__fake/chats also gives each chat's content items (test/fake-coze/chats.ts), which fake.chats() does not type. */
 interface FakeChat {
   id: string;
   contentItems?: Array<{ type: string; text?: string; file_id?: string }>;
 }
-
-async function fakeGet<T>(what: string): Promise<T> {
-  const res = await fetch(`${fakeUrl()}/__fake/${what}`);
-  assert.equal(res.status, 200, `GET /__fake/${what}`);
-  return (await res.json()) as T;
-}
-const fakeFiles = () => fakeGet<FakeFile[]>('files');
-const fakeChats = () => fakeGet<FakeChat[]>('chats');
+const fakeChats = async () => (await fake.chats()) as FakeChat[];
 const requestsTo = async (endpoint: string) => (await fake.requests()).filter((r) => (r.endpoint as string) === endpoint);
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -58,16 +46,7 @@ async function openInEditor(uri: vscode.Uri): Promise<void> {
 }
 
 /** Sends what the composer shows, as its Send button does, and waits for the turn to end. */
-async function sendWithChips(text: string): Promise<ChatTurnView> {
-  const before = state().turns.length;
-  api.chat.send({ type: 'send', text, attachmentIds: state().attachments.map((a) => a.id) });
-  const turn = await waitFor(`the answer to "${text}"`, () => {
-    const t = state().turns.at(-1);
-    return state().turns.length > before && t && FINAL.includes(t.status) ? t : undefined;
-  }, 30_000);
-  await api.chat.whenIdle();
-  return turn;
-}
+const sendWithChips = (text: string): Promise<ChatTurnView> => askInChat(api, text, state().attachments.map((a) => a.id));
 
 const chipNames = () => state().attachments.map((a) => a.name);
 /** The latest notification that names `what` (names are unique in this suite: the recorder keeps only the last 50). */
@@ -84,10 +63,7 @@ suite('Attachments', function () {
   });
 
   setup(async () => {
-    await api.chat.whenIdle();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 16 });
-    await api.setToken(testToken());
+    await resetFakeAndKey(api);
     for (const chip of state().attachments) api.chat.send({ type: 'removeAttachment', id: chip.id });
     api.chat.send({ type: 'newChat' });
     await waitFor('a new chat without attachments', () => (state().turns.length === 0 && state().attachments.length === 0) || undefined);
@@ -125,7 +101,7 @@ suite('Attachments', function () {
     assert.deepEqual(state().attachments, [], 'the chips went with the question');
     assert.deepEqual(turn.attachments?.map((a) => [a.name, a.kind]), [['notes.md', 'file'], ['diagram.png', 'image']], 'the sent turn shows its files');
 
-    const files = await fakeFiles();
+    const files = await fake.files();
     assert.deepEqual(files.map((f) => [f.name, f.bytes, f.sha256]), [
       ['notes.md', Buffer.byteLength(NOTES), sha256(Buffer.from(NOTES))],
       ['diagram.png', PNG.length, sha256(PNG)],
@@ -169,7 +145,7 @@ suite('Attachments', function () {
 
     const turn = await sendWithChips('What does this screenshot show?');
     assert.equal(turn.status, 'done', JSON.stringify(turn.error));
-    const [uploaded] = await fakeFiles();
+    const [uploaded] = await fake.files();
     assert.equal(uploaded?.sha256, sha256(PNG), 'the bytes pasted are the bytes uploaded');
     assert.deepEqual((await fakeChats()).at(-1)!.contentItems?.[1], { type: 'image', file_id: uploaded.id });
   });
@@ -219,7 +195,7 @@ suite('Attachments', function () {
     assert.equal(state().turns.length, 1, 'retried in place');
     assert.equal(retried.attachments?.[0]?.name, 'notes.md');
     assert.deepEqual(state().attachments, [], 'the chips it gave back went with the retry');
-    const [file] = await fakeFiles();
+    const [file] = await fake.files();
     assert.equal(file?.sha256, sha256(Buffer.from(NOTES)));
     assert.deepEqual((await fakeChats()).at(-1)!.contentItems?.[1], { type: 'file', file_id: file.id });
   });
@@ -236,7 +212,7 @@ suite('Attachments', function () {
     await waitFor('the retried answer', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 30_000);
     await api.chat.whenIdle();
     assert.equal((await requestsTo('upload')).length, 1, 'uploaded once');
-    const [file] = await fakeFiles();
+    const [file] = await fake.files();
     assert.deepEqual((await fakeChats()).at(-1)!.contentItems?.[1], { type: 'file', file_id: file!.id });
   });
 
@@ -250,6 +226,6 @@ suite('Attachments', function () {
     await waitFor('the stopped turn', () => lastTurn()?.status === 'stopped' || undefined);
     await api.chat.whenIdle(10_000);
     assert.equal((await requestsTo('chat')).length, 0, 'no question went out');
-    assert.deepEqual(await fakeFiles(), [], 'nothing was stored');
+    assert.deepEqual(await fake.files(), [], 'nothing was stored');
   });
 });

@@ -6,7 +6,8 @@ import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import { ChatStore } from '../../src/chat/chatStore';
 import type { ChatTurnView, ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, assertNoToken, BOT_ID, configure, fake, testToken, waitFor } from './fakeControl';
+import { askInChat, newChat } from './chatDriver';
+import { activateForTests, assertNoToken, BOT_ID, chatRequests, configure, fake, resetFakeAndKey, waitFor } from './fakeControl';
 
 // The sidebar chat inside a real extension host, against the fake Coze server, driven through the testing API
 // exactly as its webview would drive it (every message goes through the same validation): multi-turn
@@ -16,23 +17,7 @@ let api: AskCozeTestingApi;
 
 const state = (): ChatViewState => api.chat.state();
 const lastTurn = (): ChatTurnView | undefined => state().turns.at(-1);
-const FINAL = ['done', 'stopped', 'failed', 'interrupted'];
-
-/** Sends a question as the chat's webview does and waits for its answer to end. */
-async function ask(text: string): Promise<ChatTurnView> {
-  const before = state().turns.length;
-  const conversation = state().conversationId;
-  api.chat.send({ type: 'send', text });
-  const turn = await waitFor(`the answer to "${text}"`, () => {
-    const s = state();
-    const t = s.turns.at(-1);
-    return s.conversationId === conversation && s.turns.length > before && t && FINAL.includes(t.status) ? t : undefined;
-  }, 30_000);
-  await api.chat.whenIdle();
-  return turn;
-}
-
-const chatRequests = async () => (await fake.requests()).filter((r) => r.endpoint === 'chat');
+const ask = (text: string) => askInChat(api, text);
 
 suite('Chat', function () {
   this.timeout(60_000);
@@ -43,12 +28,8 @@ suite('Chat', function () {
   });
 
   setup(async () => {
-    await api.chat.whenIdle();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 150, deltaIntervalMs: 5, deltaSize: 16 });
-    await api.setToken(testToken());
-    api.chat.send({ type: 'newChat' });
-    await waitFor('a new chat', () => state().turns.length === 0 || undefined);
+    await resetFakeAndKey(api, { completeAfterMs: 150 });
+    await newChat(api);
   });
 
   suiteTeardown(async () => {

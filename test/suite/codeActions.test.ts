@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import type { ChatTurnView } from '../../src/protocol';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, fake, testToken, waitFor } from './fakeControl';
+import { diffTab, openFile, rightSide, waitForDiff } from './applyDriver';
+import { newChat } from './chatDriver';
+import { activateForTests, chatRequests, fake, resetFakeAndKey, testToken, waitFor } from './fakeControl';
 
 // Quick fixes on a diagnostic ("Ask Coze to fix / explain", through VS Code's own code-action command) and
 // Apply of a code block as a diff (the host-side command, the chat's and the answer panel's Apply messages):
@@ -13,35 +13,13 @@ import { activateForTests, fake, testToken, waitFor } from './fakeControl';
 // indentation, Discard leaves the file, the whole-file rule, and a file that changed meanwhile.
 
 let api: AskCozeTestingApi;
-const SCHEME = 'askcoze-apply';
 
-const workspaceDir = (): string => {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test window has a workspace folder');
-  return folder.uri.fsPath;
-};
 
-/** A file in the workspace (the run's own folder), opened in an editor. */
-async function openFile(name: string, text: string): Promise<vscode.TextEditor> {
-  const file = path.join(workspaceDir(), name);
-  fs.writeFileSync(file, text);
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-  return vscode.window.showTextDocument(document, { preview: false });
-}
 
-const allTabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs);
-const diffTab = () => allTabs().find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === SCHEME);
-const diffInput = () => diffTab()?.input as vscode.TabInputTextDiff | undefined;
 
-async function waitForDiff(): Promise<vscode.TabInputTextDiff> {
-  return waitFor('the diff editor', () => diffInput());
-}
 
-async function rightSide(input: vscode.TabInputTextDiff): Promise<string> {
-  return (await vscode.workspace.openTextDocument(input.modified)).getText();
-}
 
-const lastChat = async () => (await fake.requests()).filter((r) => r.endpoint === 'chat').at(-1);
+const lastChat = async () => (await chatRequests()).at(-1);
 const lastQuestion = async () => ((await lastChat())?.body as { additional_messages: Array<{ content: string }> } | undefined)?.additional_messages.at(-1)?.content ?? '';
 
 const PYTHON = ['def total(items):', '    result = 0', '    for item in items:', '        result += item.price', '    return reslt', '', '', 'print(total([]))', ''].join('\n');
@@ -61,12 +39,8 @@ suite('Quick fix: Ask Coze to fix / explain', function () {
   });
 
   setup(async () => {
-    await api.chat.whenIdle();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 32, followUps: [] });
-    await api.setToken(testToken());
-    api.chat.send({ type: 'newChat' });
-    await waitFor('a new chat', () => api.chat.state().turns.length === 0 || undefined);
+    await resetFakeAndKey(api, { deltaSize: 32, followUps: [] });
+    await newChat(api);
   });
 
   teardown(async () => {

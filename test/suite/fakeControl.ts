@@ -101,6 +101,30 @@ export async function activateForTests(): Promise<AskCozeTestingApi> {
   return exported.testing;
 }
 
+/** The fake's stream under most in-host tests: short, in small deltas, so that an answer ends within a second. */
+export const FAST_STREAM: Readonly<Record<string, unknown>> = { completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 16 };
+
+/**
+ * The start of a test that asks: once the chat has stopped answering (a running chat would meet the reset fake),
+ * the fake is reset to FAST_STREAM with `behavior` over it, and the test key is stored again (a test may clear it).
+ */
+export async function resetFakeAndKey(api: AskCozeTestingApi, behavior: Record<string, unknown> = {}): Promise<void> {
+  await api.chat.whenIdle();
+  await fake.reset();
+  await fake.behavior({ ...FAST_STREAM, ...behavior });
+  await api.setToken(testToken());
+}
+
+/** The POST /v3/chat requests so far, in order (query: conversation_id; body: bot_id, additional_messages…). */
+export async function chatRequests(): Promise<RecordedRequest[]> {
+  return (await fake.requests()).filter((r) => r.endpoint === 'chat');
+}
+
+/** The questions sent so far, in order: POST /v3/chat and POST /v1/workflows/chat (a chatflow) alike. */
+export async function chatAndChatflowRequests(): Promise<RecordedRequest[]> {
+  return (await fake.requests()).filter((r) => r.endpoint === 'chat' || r.endpoint === 'chatflow');
+}
+
 export function assertNoToken(where: string, text: string): void {
   assert.ok(!text.includes(testToken()), `the token appears in ${where}`);
   assert.ok(!/\bpat_[A-Za-z0-9]{6,}/.test(text), `something token-shaped appears in ${where}`);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, configure, fake, fakeUrl, testToken, waitFor } from './fakeControl';
+import { activateForTests, configure, fake, FAST_STREAM, fakeUrl, resetFakeAndKey, testToken, waitFor } from './fakeControl';
 
 // What a user meets when the network or Coze misbehaves, end to end in the extension host: for each fault the
 // message names the problem (with code and logid when Coze sent them) and offers the right action, the question
@@ -21,6 +21,9 @@ interface FaultCase {
   /** Expected outcome: answered despite the fault, or failed with these facts. */
   expect: 'answered' | { kind: string; code?: number; logId: boolean; message: RegExp; actions: string[]; partial?: boolean };
 }
+
+/** This suite's pace over FAST_STREAM, before each test and after each fault: deltas twice as far apart. */
+const FAULT_PACE = { completeAfterMs: 300, deltaIntervalMs: 10 };
 
 const CASES: FaultCase[] = [
   {
@@ -91,11 +94,7 @@ suite('Faults, as the user sees them', function () {
     api = await activateForTests();
   });
 
-  setup(async () => {
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 300, deltaIntervalMs: 10, deltaSize: 16 });
-    await api.setToken(testToken());
-  });
+  setup(() => resetFakeAndKey(api, FAULT_PACE));
 
   teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -138,7 +137,7 @@ suite('Faults, as the user sees them', function () {
 
       // The extension keeps working: once the fault is gone, the next question is answered.
       await fake.reset();
-      await fake.behavior({ completeAfterMs: 300, deltaIntervalMs: 10, deltaSize: 16 });
+      await fake.behavior({ ...FAST_STREAM, ...FAULT_PACE });
       const next = await ask('And the next question?', c.mode);
       assert.equal(next.status, 'answered', `after "${c.name}": ${JSON.stringify(next)}`);
     });

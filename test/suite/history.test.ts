@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ChatStore } from '../../src/chat/chatStore';
 import { HistorySearcher, type SearchHit } from '../../src/chat/historySearch';
-import type { ChatTurnView, ChatViewState } from '../../src/protocol';
+import type { ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi, QuickInputSnapshot } from '../../src/testingApi';
-import { activateForTests, assertNoToken, configure, fake, testToken, waitFor } from './fakeControl';
+import { askInChat, newChat } from './chatDriver';
+import { activateForTests, assertNoToken, configure, resetFakeAndKey, waitFor } from './fakeControl';
 
 // The chat history that scales, inside a real extension host against the fake Coze server: conversations asked
 // through the chat, then found by Coze: Search Chat History (questions and answers, Chinese too) and opened at
@@ -16,7 +17,6 @@ import { activateForTests, assertNoToken, configure, fake, testToken, waitFor } 
 
 let api: AskCozeTestingApi;
 const state = (): ChatViewState => api.chat.state();
-const FINAL = ['done', 'stopped', 'failed', 'interrupted'];
 
 const ANSWERS: Record<string, string> = {
   'How does the event loop work?': 'The event loop takes one task at a time from its queue.',
@@ -25,28 +25,10 @@ const ANSWERS: Record<string, string> = {
   'And with async/await?': 'Use `await`:\n\n```ts\nconst text = await readFile(path, "utf8");\n```',
 };
 
-async function ask(text: string): Promise<ChatTurnView> {
-  const before = state().turns.length;
-  const conversation = state().conversationId;
-  api.chat.send({ type: 'send', text });
-  const turn = await waitFor(`the answer to "${text}"`, () => {
-    const s = state();
-    const t = s.turns.at(-1);
-    return s.conversationId === conversation && s.turns.length > before && t && FINAL.includes(t.status) ? t : undefined;
-  }, 30_000);
-  await api.chat.whenIdle();
-  return turn;
-}
-
-async function newChat(): Promise<void> {
-  api.chat.send({ type: 'newChat' });
-  await waitFor('a new chat', () => state().turns.length === 0 || undefined);
-}
-
 /** A conversation of these questions; resolves with its id once it is on disk. */
 async function conversationOf(...questions: string[]): Promise<string> {
-  await newChat();
-  for (const q of questions) assert.equal((await ask(q)).status, 'done');
+  await newChat(api);
+  for (const q of questions) assert.equal((await askInChat(api, q)).status, 'done');
   const id = state().conversationId;
   const file = path.join(api.chat.storeDir(), 'conversations', `${id}.json`);
   await waitFor('the conversation on disk', () => (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(ANSWERS[questions.at(-1)!]!.slice(0, 10)) ? true : undefined));
@@ -67,10 +49,7 @@ suite('History', function () {
   suiteSetup(async () => {
     api = await activateForTests();
     await configure({ bots: [] });
-    await api.chat.whenIdle();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 2, deltaSize: 40, followUps: [], answerFor: Object.fromEntries(Object.entries(ANSWERS).map(([q, a]) => [q, [a]])) });
-    await api.setToken(testToken());
+    await resetFakeAndKey(api, { deltaIntervalMs: 2, deltaSize: 40, followUps: [], answerFor: Object.fromEntries(Object.entries(ANSWERS).map(([q, a]) => [q, [a]])) });
     ids.loop = await conversationOf('How does the event loop work?');
     ids.closure = await conversationOf('什么是闭包？');
     ids.promises = await conversationOf('Tell me about promises', 'And with async/await?');
@@ -211,7 +190,7 @@ suite('History', function () {
     assert.equal(await vscode.commands.executeCommand('askCoze.exportConversation', ids.loop), undefined);
     assert.deepEqual(fs.readdirSync(folder), ['closure.md'], 'canceled: nothing written');
 
-    await newChat();
+    await newChat(api);
     const before = api.saveDialogs().length;
     assert.equal(await vscode.commands.executeCommand('askCoze.exportConversation'), undefined);
     assert.equal(api.saveDialogs().length, before, 'no dialog for an empty chat');

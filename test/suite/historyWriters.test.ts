@@ -8,7 +8,8 @@ import type { StoredConversation, StoredTurn } from '../../src/chat/chatModel';
 import { ChatStore, ConversationDeletedError } from '../../src/chat/chatStore';
 import type { ChatTurnView, ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, configure, fake, testToken, waitFor } from './fakeControl';
+import { askInChat, newChat } from './chatDriver';
+import { activateForTests, configure, fake, resetFakeAndKey, waitFor } from './fakeControl';
 
 // The chat history when more than one window writes it, when the extension host dies mid-answer, and when a
 // file cannot be read (docs/history.md). "Another window" is a second ChatStore on the extension's own history
@@ -18,7 +19,7 @@ let api: AskCozeTestingApi;
 
 const state = (): ChatViewState => api.chat.state();
 const lastTurn = (): ChatTurnView | undefined => state().turns.at(-1);
-const FINAL = ['done', 'stopped', 'failed', 'interrupted'];
+const ask = (text: string) => askInChat(api, text);
 const conversationsDir = () => path.join(api.chat.storeDir(), 'conversations');
 const fileOf = (id: string) => path.join(conversationsDir(), `${id}.json`);
 
@@ -28,19 +29,6 @@ function readFile(id: string): StoredConversation | undefined {
   } catch {
     return undefined; // not there (yet), or replaced at this very moment
   }
-}
-
-async function ask(text: string): Promise<ChatTurnView> {
-  const before = state().turns.length;
-  const conversation = state().conversationId;
-  api.chat.send({ type: 'send', text });
-  const turn = await waitFor(`the answer to "${text}"`, () => {
-    const s = state();
-    const t = s.turns.at(-1);
-    return s.conversationId === conversation && s.turns.length > before && t && FINAL.includes(t.status) ? t : undefined;
-  }, 30_000);
-  await api.chat.whenIdle();
-  return turn;
 }
 
 let clock = Date.now();
@@ -54,12 +42,6 @@ async function otherWindow(): Promise<ChatStore> {
   return store;
 }
 
-async function freshChat(): Promise<void> {
-  await api.chat.whenIdle();
-  api.chat.send({ type: 'newChat' });
-  await waitFor('a new chat', () => state().turns.length === 0 || undefined);
-}
-
 suite('Saved history: Two writers', function () {
   this.timeout(120_000);
 
@@ -69,10 +51,8 @@ suite('Saved history: Two writers', function () {
   });
 
   setup(async () => {
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 16 });
-    await api.setToken(testToken());
-    await freshChat();
+    await resetFakeAndKey(api);
+    await newChat(api);
   });
 
   test('two stores and a child process on one folder, 30 random interleavings: every turn of each survives', async () => {
@@ -205,9 +185,9 @@ suite('Saved history: Crash timing', function () {
   });
 
   setup(async () => {
-    await fake.reset();
-    await api.setToken(testToken());
-    await freshChat();
+    // (The test sets the stream it needs over FAST_STREAM.)
+    await resetFakeAndKey(api);
+    await newChat(api);
   });
 
   test('a streaming answer: its first text is on disk as it arrives, then the file is never more than the interval behind', async () => {

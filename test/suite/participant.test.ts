@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, assertNoToken, BOT_ID, configure, fake, testToken, waitFor } from './fakeControl';
+import { activateForTests, assertNoToken, BOT_ID, chatAndChatflowRequests, configure, FAST_STREAM, fake, resetFakeAndKey, waitFor } from './fakeControl';
 
 // @coze in VS Code's Chat and the #askCoze tool inside a real extension host, against the fake Coze server.
 // VS Code's Chat view cannot send a request here: VS Code 1.100 in code-server has no default chat agent, and on
@@ -90,7 +90,6 @@ class ChatSession {
   }
 }
 
-const chatRequests = async () => (await fake.requests()).filter((r) => r.endpoint === 'chat' || r.endpoint === 'chatflow');
 type ChatBody = { bot_id: string; additional_messages: Array<{ content: string }> };
 const lastQuestion = (body: unknown): string => (body as ChatBody).additional_messages.at(-1)!.content;
 const metadata = (result: vscode.ChatResult) => result.metadata as { cozeConversationId?: string; botKey?: string; pickedBotKey?: string } | undefined;
@@ -105,11 +104,8 @@ suite('Participant: @coze in VS Code’s Chat', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ask-coze-participant-'));
   });
 
-  setup(async () => {
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 150, deltaIntervalMs: 5, deltaSize: 8 });
-    await api.setToken(testToken());
-  });
+  // Small deltas: the answer must reach the response stream in several pieces.
+  setup(() => resetFakeAndKey(api, { deltaSize: 8 }));
 
   suiteTeardown(async () => {
     await configure({ bots: undefined });
@@ -165,7 +161,7 @@ suite('Participant: @coze in VS Code’s Chat', function () {
     assert.ok(stream.of('markdown').length > 1, 'the answer streamed in pieces');
     assert.equal(stream.of('reference').length, 2, 'the references sent are shown');
 
-    const [chat] = await chatRequests();
+    const [chat] = await chatAndChatflowRequests();
     const question = lastQuestion(chat!.body);
     assert.ok(question.startsWith(`${prompt}\n\n`), 'the prompt comes first');
     assert.match(question, /sample\.ts:1-4`\n```typescript\nexport const answer = 42;\n[^]*\n```/, 'the whole file, quoted with its lines and language');
@@ -188,7 +184,7 @@ suite('Participant: @coze in VS Code’s Chat', function () {
     assert.equal(second.stream.markdownText, 'Second.');
     const fresh = await new ChatSession().send('Unrelated');
 
-    const chats = await chatRequests();
+    const chats = await chatAndChatflowRequests();
     assert.equal(chats.length, 3);
     const conversationId = metadata(first.result)?.cozeConversationId;
     assert.ok(conversationId);
@@ -225,11 +221,11 @@ suite('Participant: @coze in VS Code’s Chat', function () {
     assert.ok(metadata(result)?.cozeConversationId, 'the conversation goes on after a stop');
 
     // The next question in the session continues the conversation (the client waited for the cancel, no 4016).
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 16, answers: ['Short now.'] });
+    await fake.behavior({ ...FAST_STREAM, answers: ['Short now.'] });
     const next = await session.send('Shorter, please');
     assert.equal(next.result.errorDetails, undefined, JSON.stringify(next.result.errorDetails));
     assert.equal(next.stream.markdownText, 'Short now.');
-    assert.equal((await chatRequests()).at(-1)!.query.conversation_id, metadata(result)?.cozeConversationId);
+    assert.equal((await chatAndChatflowRequests()).at(-1)!.query.conversation_id, metadata(result)?.cozeConversationId);
   });
 
   test('a rejected key (4100) shows the message with code and logid, and a Set API Key button; no key sends nothing', async () => {
@@ -276,7 +272,7 @@ suite('Participant: @coze in VS Code’s Chat', function () {
 
       await session.send('Hello reviewer');
       await session.send('Still there?');
-      const chats = await chatRequests();
+      const chats = await chatAndChatflowRequests();
       assert.equal(chats.length, 3, '/bot itself asks Coze nothing');
       assert.equal((chats[1]!.body as ChatBody).bot_id, '1234567890123');
       assert.equal(chats[1]!.query.conversation_id, undefined, 'a new conversation with the picked bot');
@@ -300,11 +296,7 @@ suite('Participant: the #askCoze language-model tool', function () {
     api = await activateForTests();
   });
 
-  setup(async () => {
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 150, deltaIntervalMs: 5, deltaSize: 16 });
-    await api.setToken(testToken());
-  });
+  setup(() => resetFakeAndKey(api));
 
   test('asks for confirmation with the question, then answers with the bot’s text', async () => {
     const question = 'How should `retry` back off?';
@@ -320,7 +312,7 @@ suite('Participant: the #askCoze language-model tool', function () {
     await fake.behavior({ answers: ['Exponentially, with jitter.'], followUps: ['More?'] });
     const result = await api.participant.tool.invoke({ input: { question }, toolInvocationToken: undefined }, token());
     assert.equal(textOf(result), 'Exponentially, with jitter.');
-    const [chat] = await chatRequests();
+    const [chat] = await chatAndChatflowRequests();
     assert.equal(lastQuestion(chat!.body), question);
     assert.equal(chat!.query.conversation_id, undefined, 'each call is a conversation of its own');
   });

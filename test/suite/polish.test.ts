@@ -5,7 +5,9 @@ import type { SelectBotOutcome } from '../../src/bots/botPicker';
 import type { ChatTurnView, ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi, QuickInputSnapshot } from '../../src/testingApi';
 import { WALKTHROUGH_CONTEXT_KEYS } from '../../src/walkthrough/walkthroughProgress';
-import { activateForTests, BOT_ID, configure, fake, fakeUrl, testToken, waitFor } from './fakeControl';
+import { askInChat, newChat } from './chatDriver';
+import { activateForTests, BOT_ID, chatRequests, configure, fake, fakeUrl, resetFakeAndKey, testToken, waitFor } from './fakeControl';
+import { pressUntilGone } from './quickInputDriver';
 
 // First run and the chat's polish (issue 11) inside a real extension host, against the fake Coze server.
 // Walkthrough: each step's context key flips when the thing really happens (a platform chosen, a key stored for
@@ -17,20 +19,7 @@ let api: AskCozeTestingApi;
 
 const state = (): ChatViewState => api.chat.state();
 const lastTurn = (): ChatTurnView | undefined => state().turns.at(-1);
-const FINAL = ['done', 'stopped', 'failed', 'interrupted'];
-const chatRequests = async () => (await fake.requests()).filter((r) => r.endpoint === 'chat');
-
-/** Sends a question as the chat's webview does and waits for its answer to end. */
-async function ask(text: string): Promise<ChatTurnView> {
-  const before = state().turns.length;
-  api.chat.send({ type: 'send', text });
-  const turn = await waitFor(`the answer to "${text.slice(0, 40)}"`, () => {
-    const t = lastTurn();
-    return state().turns.length > before && t && FINAL.includes(t.status) ? t : undefined;
-  }, 30_000);
-  await api.chat.whenIdle();
-  return turn;
-}
+const ask = (text: string) => askInChat(api, text);
 
 /** The box of Ask Coze shown now, once it matches. */
 function shownBox(kind: 'input' | 'pick', title: RegExp, ready: (box: QuickInputSnapshot) => boolean = () => true): Promise<QuickInputSnapshot> {
@@ -40,23 +29,10 @@ function shownBox(kind: 'input' | 'pick', title: RegExp, ready: (box: QuickInput
   });
 }
 
-/** VS Code's own command on the box shown, until that box is gone (sent again only while it is still shown). */
-async function press(box: QuickInputSnapshot, command: 'workbench.action.acceptSelectedQuickOpenItem' | 'workbench.action.closeQuickOpen'): Promise<void> {
-  let sentAt = 0;
-  await waitFor(`${command} on "${box.title}"`, async () => {
-    if (api.quickInput()?.id !== box.id) return true;
-    if (Date.now() - sentAt > 1000) {
-      sentAt = Date.now();
-      await vscode.commands.executeCommand(command);
-    }
-    return undefined;
-  });
-}
-
 async function pick(title: RegExp, label: string): Promise<void> {
   const box = await shownBox('pick', title, (b) => (b.items ?? []).some((i) => i.includes(label)));
   await api.activateQuickPickItem(label);
-  await press(box, 'workbench.action.acceptSelectedQuickOpenItem');
+  await pressUntilGone(api, box, 'workbench.action.acceptSelectedQuickOpenItem');
 }
 
 /** A row of a picker that goes on to another step in the same box (Select Bot): accepted once. */
@@ -68,17 +44,12 @@ async function pickStep(title: RegExp, label: string): Promise<void> {
 
 async function closeBox(): Promise<void> {
   const box = api.quickInput();
-  if (box) await press(box, 'workbench.action.closeQuickOpen');
+  if (box) await pressUntilGone(api, box, 'workbench.action.closeQuickOpen');
 }
 
 /** Waits until the walkthrough's step `step` says `done`. */
 async function step(name: keyof typeof WALKTHROUGH_CONTEXT_KEYS, done: boolean): Promise<void> {
   await waitFor(`the walkthrough's "${name}" step to be ${done ? 'done' : 'not done'}`, async () => (await api.walkthrough.facts())[name] === done || undefined);
-}
-
-async function freshChat(): Promise<void> {
-  api.chat.send({ type: 'newChat' });
-  await waitFor('a new chat', () => state().turns.length === 0 || undefined);
 }
 
 suite('Walkthrough', function () {
@@ -90,10 +61,7 @@ suite('Walkthrough', function () {
 
   setup(async () => {
     await closeBox();
-    await api.chat.whenIdle();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 16 });
-    await api.setToken(testToken());
+    await resetFakeAndKey(api);
   });
 
   teardown(async () => {
@@ -141,7 +109,7 @@ suite('Walkthrough', function () {
       const box = await shownBox('pick', /^Choose Platform$/, (b) => (b.items?.length ?? 0) === 4);
       assert.deepEqual(box.items, ['扣子 coze.cn', 'coze.com', 'Coze Studio', 'Another address'], 'the current platform (cn) first');
       assert.match(box.descriptions![0]!, /current · api\.coze\.cn$/);
-      await press(box, 'workbench.action.closeQuickOpen');
+      await pressUntilGone(api, box, 'workbench.action.closeQuickOpen');
       assert.equal(await first, undefined);
       await step('platform', false);
 
@@ -202,7 +170,7 @@ suite('Walkthrough', function () {
 
   test('ask: not done by a failure; done by the first answer, from the chat or the answer panel', async () => {
     await api.walkthrough.forget();
-    await freshChat();
+    await newChat(api);
     await step('answered', false);
     await api.clearToken();
     const failed = await ask('Anything?');
@@ -233,11 +201,8 @@ suite('Polish', function () {
 
   setup(async () => {
     await closeBox();
-    await api.chat.whenIdle();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 16, followUps: [] });
-    await api.setToken(testToken());
-    await freshChat();
+    await resetFakeAndKey(api, { followUps: [] });
+    await newChat(api);
   });
 
   teardown(async () => {
@@ -258,7 +223,7 @@ suite('Polish', function () {
     api.chat.send({ type: 'fixAction', action: 'setKey' });
     const box = await shownBox('input', /^Coze API key for /);
     api.setQuickInputValue(testToken());
-    await press(box, 'workbench.action.acceptSelectedQuickOpenItem');
+    await pressUntilGone(api, box, 'workbench.action.acceptSelectedQuickOpenItem');
     const retried = await waitFor('the question asked again', () => (lastTurn()?.status === 'done' ? lastTurn() : undefined), 30_000);
     await api.chat.whenIdle();
     assert.equal(retried.id, rejected.id, 'asked again in place');
@@ -277,7 +242,7 @@ suite('Polish', function () {
     assert.equal(turn.botName, api.bots.name(BOT_ID));
 
     api.chat.send({ type: 'fixAction', action: 'setKey' });
-    await press(await shownBox('input', /^Coze API key for /), 'workbench.action.closeQuickOpen');
+    await pressUntilGone(api, await shownBox('input', /^Coze API key for /), 'workbench.action.closeQuickOpen');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(lastTurn()!.status, 'failed', 'no key, no retry');
     assert.deepEqual(await fake.requests(), []);
@@ -316,11 +281,11 @@ suite('Polish', function () {
     assert.equal(state().title, 'What does this function do?');
     await waitFor('the title in the history', () => state().history.some((h) => h.title === 'What does this function do?') || undefined);
 
-    await freshChat();
+    await newChat(api);
     await ask('`sample.ts:2-4`\n```typescript\nexport function greetCozeUser(name: string): string {\n  return name;\n}\n```\n');
     assert.equal(state().title, 'sample.ts:2-4 · export function greetCozeUser(name: string): string {');
 
-    await freshChat();
+    await newChat(api);
     await ask(`## Build\nWhy is \`npm run build\` so slow on a machine with two cores when the repository has ${'many '.repeat(20)}packages?`);
     assert.match(state().title, /^Build: Why is npm run build so slow .*…$/);
     assert.ok(Array.from(state().title).length <= 72);

@@ -6,7 +6,8 @@ import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import { ChatStore } from '../../src/chat/chatStore';
 import type { AnswerViewState, ChatTurnView, ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, configure, fake, testToken, waitFor } from './fakeControl';
+import { askInChat, newChat } from './chatDriver';
+import { activateForTests, chatRequests, configure, fake, resetFakeAndKey, waitFor } from './fakeControl';
 
 // A deep-thinking model's reasoning ("Thinking" block) inside a real extension host, against the fake Coze
 // server streaming reasoning_content before the content: in the answer panel and in the chat, the reasoning is
@@ -25,19 +26,6 @@ const ask = (question: string, mode?: 'stream' | 'poll') =>
 const panelState = (): AnswerViewState | undefined => api.latestPanel()?.state;
 const chatState = (): ChatViewState => api.chat.state();
 const lastTurn = (): ChatTurnView | undefined => chatState().turns.at(-1);
-const FINAL = ['done', 'stopped', 'failed', 'interrupted'];
-
-/** Asks in the chat as its webview does and waits for the answer to end. */
-async function askInChat(text: string): Promise<ChatTurnView> {
-  const before = chatState().turns.length;
-  api.chat.send({ type: 'send', text });
-  const turn = await waitFor(`the chat's answer to "${text}"`, () => {
-    const t = lastTurn();
-    return chatState().turns.length > before && t && FINAL.includes(t.status) ? t : undefined;
-  }, 30_000);
-  await api.chat.whenIdle();
-  return turn;
-}
 
 /** Nothing sent to Coze carries the reasoning: each question goes out as typed. */
 async function assertReasoningNeverSent(): Promise<void> {
@@ -58,12 +46,8 @@ suite('Thinking (reasoning shown apart from the answer)', function () {
   });
 
   setup(async () => {
-    await api.chat.whenIdle();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 150, deltaIntervalMs: 5, deltaSize: 16, answers: [ANSWER], reasoning: REASONING, followUps: ['And throttle?'] });
-    await api.setToken(testToken());
-    api.chat.send({ type: 'newChat' });
-    await waitFor('a new chat', () => chatState().turns.length === 0 || undefined);
+    await resetFakeAndKey(api, { completeAfterMs: 150, answers: [ANSWER], reasoning: REASONING, followUps: ['And throttle?'] });
+    await newChat(api);
   });
 
   teardown(async () => {
@@ -91,7 +75,7 @@ suite('Thinking (reasoning shown apart from the answer)', function () {
     // A follow-up goes out as its own text, continuing the conversation.
     api.sendFromPanel({ type: 'askFollowUp', question: 'And throttle?' });
     await waitFor('the follow-up answer', () => (panelState()?.question === 'And throttle?' && panelState()?.phase === 'done') || undefined);
-    const chats = (await fake.requests()).filter((r) => r.endpoint === 'chat');
+    const chats = await chatRequests();
     assert.equal(chats.length, 2);
     const messages = (chats[1]!.body as { additional_messages: Array<{ content: string }> }).additional_messages;
     assert.deepEqual(messages.map((m) => m.content), ['And throttle?']);
@@ -132,7 +116,7 @@ suite('Thinking (reasoning shown apart from the answer)', function () {
   });
 
   test('chat: the reasoning is in the turn apart from the answer, in the history file, and back when reopened', async () => {
-    const turn = await askInChat('How do I debounce?');
+    const turn = await askInChat(api, 'How do I debounce?');
     assert.equal(turn.status, 'done');
     assert.equal(turn.answer, ANSWER, 'the answer (copied, inserted, continued) has no reasoning');
     assert.equal(turn.reasoning, REASONING);
@@ -140,10 +124,10 @@ suite('Thinking (reasoning shown apart from the answer)', function () {
 
     // A model that does not reason: its turn has no reasoning.
     await fake.behavior({ reasoning: null, answers: ['Plain answer.'] });
-    const plain = await askInChat('And without thinking?');
+    const plain = await askInChat(api, 'And without thinking?');
     assert.equal(plain.answer, 'Plain answer.');
     assert.equal(plain.reasoning, undefined);
-    const chats = (await fake.requests()).filter((r) => r.endpoint === 'chat');
+    const chats = await chatRequests();
     const messages = (chats.at(-1)!.body as { additional_messages: Array<{ content: string }> }).additional_messages;
     assert.deepEqual(messages.map((m) => m.content), ['And without thinking?'], 'the next question goes out alone');
     await assertReasoningNeverSent();
@@ -161,8 +145,7 @@ suite('Thinking (reasoning shown apart from the answer)', function () {
     assert.ok(!('reasoning' in stored.turns[1]!));
 
     // Another chat, then this one again from the history: read back from its file.
-    api.chat.send({ type: 'newChat' });
-    await waitFor('a new chat', () => chatState().turns.length === 0 || undefined);
+    await newChat(api);
     api.chat.send({ type: 'openConversation', id });
     const reopened = await waitFor('the reopened conversation', () => (chatState().conversationId === id ? chatState() : undefined));
     assert.equal(reopened.turns[0]!.reasoning, REASONING);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import type { AskCozeTestingApi } from '../../src/testingApi';
-import { activateForTests, fake, testToken } from './fakeControl';
+import { activateForTests, chatRequests, resetFakeAndKey, testToken } from './fakeControl';
 
 // Where the token may go is decided by the user alone: a workspace cannot redirect it, and no command hands
 // the token to another extension.
@@ -18,11 +18,7 @@ suite('The token stays where the user put it', function () {
     api = await activateForTests();
   });
 
-  setup(async () => {
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 32 });
-    await api.setToken(testToken());
-  });
+  setup(() => resetFakeAndKey(api, { deltaSize: 32 }));
 
   test('the endpoint settings cannot be written at workspace level', async () => {
     const config = vscode.workspace.getConfiguration('askCoze');
@@ -49,8 +45,7 @@ suite('The token stays where the user put it', function () {
       await new Promise((r) => setTimeout(r, 1500));
       const outcome = (await vscode.commands.executeCommand('askCoze.ask', { question: 'Where does my token go?' })) as AskOutcome;
       assert.equal(outcome.status, 'answered', JSON.stringify(outcome));
-      const requests = await fake.requests();
-      assert.equal(requests.filter((r) => r.endpoint === 'chat').length, 1, 'the question went to the user-level base URL');
+      assert.equal((await chatRequests()).length, 1, 'the question went to the user-level base URL');
     } finally {
       if (previous === undefined) fs.rmSync(file);
       else fs.writeFileSync(file, previous);

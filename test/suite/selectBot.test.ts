@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import type { SelectBotOutcome } from '../../src/bots/botPicker';
 import type { AskCozeTestingApi, QuickInputSnapshot } from '../../src/testingApi';
-import { activateForTests, BOT_ID, configure, fake, testToken, waitFor } from './fakeControl';
+import { activateForTests, BOT_ID, configure, fake, resetFakeAndKey, waitFor } from './fakeControl';
 
 // Coze: Select Bot inside a real VS Code, against the fake's workspaces and bots (test/fake-coze/catalog.ts: two
 // workspaces; "Personal" has 23 bots published to the API channel, two pages of 20, and a draft). The picker is
@@ -59,9 +59,7 @@ suite('Select Bot', function () {
     await configure({ region: 'custom', botId: BOT_ID, bots: [] });
     await api.bots.setBackgroundLookups(false);
     await api.bots.forgetNames();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 100, deltaIntervalMs: 5, deltaSize: 16 });
-    await api.setToken(testToken());
+    await resetFakeAndKey(api);
     api.chat.send({ type: 'newChat' });
     // An empty chat keeps the bot an earlier test picked: back to askCoze.botId's, as the header would.
     api.chat.send({ type: 'selectBot', botId: BOT_ID });

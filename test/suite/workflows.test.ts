@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ChatTurnView } from '../../src/protocol';
 import type { AskCozeTestingApi, QuickInputSnapshot } from '../../src/testingApi';
 import type { WorkflowOutcome } from '../../src/workflow/workflowRunner';
-import { activateForTests, assertNoToken, configure, fake, testToken, waitFor, type RecordedRequest } from './fakeControl';
+import { askInChat } from './chatDriver';
+import { activateForTests, assertNoToken, configure, fake, resetFakeAndKey, waitFor, type RecordedRequest } from './fakeControl';
+import { pressUntilGone } from './quickInputDriver';
 
 // Workflows and chatflows inside a real extension host, against the fake Coze server (its workflow ids are in
 // test/fake-coze/README.md): a chatflow in askCoze.bots answers in the chat like a bot; Coze: Run Workflow is
@@ -32,26 +33,10 @@ function shownInput(kind: 'input' | 'pick', title: RegExp): Promise<QuickInputSn
   });
 }
 
-/**
- * Runs VS Code's `command` on the quick input shown (accept: Enter; close: Escape) until that box is gone. Sent
- * again only while the box is still the one shown, so it can never reach the box that follows.
- */
-async function press(shown: QuickInputSnapshot, command: 'workbench.action.acceptSelectedQuickOpenItem' | 'workbench.action.closeQuickOpen'): Promise<void> {
-  let sentAt = 0;
-  await waitFor(`${command} on "${shown.title}"`, async () => {
-    if (api.quickInput()?.id !== shown.id) return true;
-    if (Date.now() - sentAt > 1000) {
-      sentAt = Date.now();
-      await vscode.commands.executeCommand(command);
-    }
-    return undefined;
-  });
-}
-
 /** Types `value` (when given) into the input box shown and presses Enter. */
 async function answer(shown: QuickInputSnapshot, value?: string): Promise<void> {
   if (value !== undefined) api.setQuickInputValue(value);
-  await press(shown, 'workbench.action.acceptSelectedQuickOpenItem');
+  await pressUntilGone(api, shown, 'workbench.action.acceptSelectedQuickOpenItem');
 }
 
 suite('Workflows and chatflows', function () {
@@ -68,12 +53,7 @@ suite('Workflows and chatflows', function () {
     });
   });
 
-  setup(async () => {
-    await api.chat.whenIdle();
-    await fake.reset();
-    await fake.behavior({ completeAfterMs: 150, deltaIntervalMs: 5, deltaSize: 16 });
-    await api.setToken(testToken());
-  });
+  setup(() => resetFakeAndKey(api));
 
   teardown(async () => {
     // A failed test may leave a box open: it must not swallow the next test's keys.
@@ -99,22 +79,12 @@ suite('Workflows and chatflows', function () {
     api.chat.send({ type: 'selectBot', botId: key });
     await waitFor('the chatflow selected', () => api.chat.state().botId === key || undefined);
 
-    const ask = async (text: string): Promise<ChatTurnView> => {
-      const before = api.chat.state().turns.length;
-      api.chat.send({ type: 'send', text });
-      const turn = await waitFor(`the answer to "${text}"`, () => {
-        const t = api.chat.state().turns.at(-1);
-        return api.chat.state().turns.length > before && t && t.status !== 'waiting' && t.status !== 'streaming' ? t : undefined;
-      }, 30_000);
-      await api.chat.whenIdle();
-      return turn;
-    };
-    const first = await ask('Where is my parcel?');
+    const first = await askInChat(api, 'Where is my parcel?');
     assert.equal(first.status, 'done', JSON.stringify(first.error));
     assert.equal(first.answer, 'Hello from the chatflow.');
     assert.deepEqual(first.followUps, ['And then?']);
     assert.equal(first.botName, 'Support flow');
-    const second = await ask('Thanks');
+    const second = await askInChat(api, 'Thanks');
     assert.equal(second.status, 'done');
 
     const sent = await requests('chatflow');
@@ -133,7 +103,7 @@ suite('Workflows and chatflows', function () {
     const picker = await shownInput('pick', /^Run Workflow$/);
     assert.deepEqual(picker.items?.slice(0, 2), ['Greeter', 'Echo']);
     assert.match(picker.items![2]!, /Paste a workflow id/);
-    await press(picker, 'workbench.action.acceptSelectedQuickOpenItem');
+    await pressUntilGone(api, picker, 'workbench.action.acceptSelectedQuickOpenItem');
 
     const parameters = await shownInput('input', /^Run Workflow: Greeter$/);
     assert.equal(parameters.value, '{"input": ""}', 'nothing remembered, no selection: an empty input');
@@ -190,7 +160,7 @@ suite('Workflows and chatflows', function () {
     assert.equal(parameters.value, '{"input": "Ada"}', 'the parameters sent last time');
     await answer(parameters);
     const question = await shownInput('input', /^Greeter · Question$/);
-    await press(question, 'workbench.action.closeQuickOpen');
+    await pressUntilGone(api, question, 'workbench.action.closeQuickOpen');
 
     const outcome = await running;
     assert.deepEqual(outcome.status === 'stopped' && outcome.at, 'Question', JSON.stringify(outcome));

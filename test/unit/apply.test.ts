@@ -118,8 +118,8 @@ describe('apply: the code a question quoted', () => {
     const question = `${quoted}\nWhy is this slow?\n\n${quoteSelection({ text: 'x', languageId: 'go', fileName: 'a.go', startLine: 3, endLine: 3 })}`;
     const quotes = parseQuotes(question);
     assert.deepEqual(quotes, [
-      { fileName: 'src/counter.ts', startLine: 5, endLine: 6, code: "    const lines = text.split('\\n');\n    return lines.length;" },
-      { fileName: 'a.go', startLine: 3, endLine: 3, code: 'x' },
+      { fileName: 'src/counter.ts', startLine: 5, endLine: 6, code: "    const lines = text.split('\\n');\n    return lines.length;", language: 'typescript' },
+      { fileName: 'a.go', startLine: 3, endLine: 3, code: 'x', language: 'go' },
     ]);
     assert.equal(quoteLabel(quotes[0]!), 'src/counter.ts:5-6');
     assert.equal(quoteLabel(quotes[1]!), 'a.go:3');

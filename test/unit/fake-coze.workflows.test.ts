@@ -114,5 +114,27 @@ describe('fake Coze server: workflows', () => {
     const res = await post('/v1/workflow/stream_run', { workflow_id: WF });
     await assert.rejects(res.text());
     assert.equal(fake.requests[0]!.fault, 'reset-mid-stream');
+    assert.equal(fake.requests[0]!.clientDisconnected, undefined, "the fake's own cut is not the client leaving");
+  });
+
+  it('records a workflow stream the client left before its end (clientDisconnected), not one read to the end', async () => {
+    await (await post('/v1/workflow/stream_run', { workflow_id: WF })).text();
+    fake.addFault({ endpoint: 'workflowStream', kind: 'stall-mid-stream', afterEvents: 1 });
+    const ac = new AbortController();
+    const res = await fetch(`${fake.url}/v1/workflow/stream_run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ workflow_id: WF }),
+      signal: ac.signal,
+    });
+    const reader = res.body!.getReader();
+    let seen = '';
+    while (!seen.includes('event: Message')) seen += new TextDecoder().decode((await reader.read()).value);
+    ac.abort();
+    await assert.rejects(reader.read());
+    const left = fake.requests[1]!;
+    for (let i = 0; i < 100 && !left.clientDisconnected; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(left.clientDisconnected, true);
+    assert.equal(fake.requests[0]!.clientDisconnected, undefined, 'the stream read to its end');
   });
 });

@@ -62,7 +62,7 @@ describe('quick fixes: the question', () => {
       ].join('\n'),
     );
     // Apply reads the quote back from the question to know which lines the answer's code replaces.
-    assert.deepEqual(parseQuotes(question), [{ fileName: 'src/a.ts', startLine: 3, endLine: 3, code: 'const n: number = "one";' }]);
+    assert.deepEqual(parseQuotes(question), [{ fileName: 'src/a.ts', startLine: 3, endLine: 3, code: 'const n: number = "one";', language: 'typescript' }]);
   });
 
   it('explains without asking for code, and words a problem without source or code', () => {

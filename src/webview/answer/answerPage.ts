@@ -57,6 +57,7 @@ export class AnswerPage {
         copy: (text) => host.post({ type: 'copy', text }),
         apply: (code) => host.post({ type: 'applyCode', code }),
         retry: () => host.post({ type: 'retry' }),
+        fix: (action) => host.post({ type: 'fixAction', action }),
         followUp: (q) => host.post({ type: 'askFollowUp', question: q }),
       },
     );

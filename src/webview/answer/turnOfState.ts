@@ -27,6 +27,8 @@ export function turnOfState(state: AnswerViewState, t: AnswerViewStrings): Turn 
     elapsedMs: state.elapsedMs,
     reasoning: state.reasoning,
     reasoningMs: state.reasoningMs,
+    // false under a failure only a new key fixes: its fixes (Set API Key…) are shown instead (the host decides).
+    canRetry: state.canRetry,
     // A workflow run: its output node by node, and the workflow named where a bot would be.
     ...(state.workflow ? { sections: state.workflow.nodes, botLabel: format(t.workflow, state.workflow.name) } : {}),
   };

@@ -30,8 +30,18 @@ export function thinkingOpen(phase: ThinkingPhase, userChoice: boolean | undefin
   return userChoice ?? phase === 'thinking';
 }
 
-export function thinkingSummary(phase: ThinkingPhase, reasoningMs: number | undefined, t: ThinkingStrings): string {
-  if (phase === 'thinking') return t.thinking;
+/**
+ * While the model thinks, the summary carries the turn's status line ("Thinking · 3 s": the host's words and
+ * time, src/ask/statusLabel.ts), and the status line itself is not shown under it (summaryCarriesStatus): the
+ * same word twice, one line above the other, said nothing more. Without a status line, "Thinking…".
+ */
+export function thinkingSummary(phase: ThinkingPhase, reasoningMs: number | undefined, t: ThinkingStrings, statusText?: string): string {
+  if (phase === 'thinking') return statusText || t.thinking;
   // Under a second reads as 1 s: "Thought for 0 s" would say it did not think at all.
   return reasoningMs === undefined ? t.thoughts : format(t.thoughtFor, Math.max(1, Math.round(reasoningMs / 1000)));
+}
+
+/** The turn's status line is left out while the Thinking block's summary carries it: only while the model thinks. */
+export function summaryCarriesStatus(phase: ThinkingPhase): boolean {
+  return phase === 'thinking';
 }

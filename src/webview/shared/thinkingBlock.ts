@@ -24,6 +24,7 @@ export class ThinkingBlock {
   /** What this code last set `open` to: a toggle to anything else is the user's. */
   private autoOpen = false;
   private signature = '';
+  private shownPhase: ThinkingPhase = 'none';
 
   constructor(
     private readonly details: HTMLDetailsElement,
@@ -45,6 +46,11 @@ export class ThinkingBlock {
 
   get text(): string {
     return this.shown;
+  }
+
+  /** As last settled: 'thinking' while the model reasons and no answer text has come (the summary then has the status). */
+  get phase(): ThinkingPhase {
+    return this.shownPhase;
   }
 
   /** The whole reasoning; extended when it extends what is shown, else drawn anew (and the user's choice forgotten). */
@@ -69,19 +75,24 @@ export class ThinkingBlock {
     else this.markdown.append(append);
   }
 
-  /** Shows, opens or collapses the block and words its summary for the turn as it now stands. */
-  settle(answer: string, busy: boolean, reasoningMs: number | undefined): void {
+  /**
+   * Shows, opens or collapses the block and words its summary for the turn as it now stands; `statusText` is the
+   * turn's status line ("Thinking · 3 s"), which the summary carries while the model thinks.
+   */
+  settle(answer: string, busy: boolean, reasoningMs: number | undefined, statusText?: string): void {
     const phase = thinkingPhase(this.shown, answer, busy);
+    this.shownPhase = phase;
     // The answer has begun, or the turn ended: no more reasoning comes, its last block gets its final form.
     if (phase === 'thought') this.markdown.finish();
     const open = thinkingOpen(phase, this.userChoice);
-    const signature = JSON.stringify([phase, open, reasoningMs]);
+    const status = phase === 'thinking' ? statusText : undefined;
+    const signature = JSON.stringify([phase, open, reasoningMs, status]);
     if (signature === this.signature) return;
     this.signature = signature;
-    this.show(phase, open, reasoningMs);
+    this.show(phase, open, reasoningMs, status);
   }
 
-  private show(phase: ThinkingPhase, open: boolean, reasoningMs: number | undefined): void {
+  private show(phase: ThinkingPhase, open: boolean, reasoningMs: number | undefined, statusText: string | undefined): void {
     const { details } = this;
     details.hidden = phase === 'none';
     if (phase === 'none') {
@@ -90,7 +101,7 @@ export class ThinkingBlock {
     }
     details.dataset.phase = phase;
     details.setAttribute('aria-busy', String(phase === 'thinking'));
-    this.summary.textContent = thinkingSummary(phase, reasoningMs, this.t);
+    this.summary.textContent = thinkingSummary(phase, reasoningMs, this.t, statusText);
     if (details.open !== open) {
       this.autoOpen = open;
       details.open = open;

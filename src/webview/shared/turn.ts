@@ -4,7 +4,7 @@ import { button, el, flash, format } from './dom';
 import { SectionedMarkdown } from './sectionedMarkdown';
 import type { SectionStart } from './sections';
 import { StreamingMarkdown } from './streamingMarkdown';
-import type { ThinkingStrings } from './thinking';
+import { summaryCarriesStatus, type ThinkingStrings } from './thinking';
 import { ThinkingBlock } from './thinkingBlock';
 
 // One question and its answer, as both views show it: the answer rendered incrementally while it grows
@@ -195,7 +195,7 @@ export class TurnRenderer {
   private settle(): void {
     const turn = this.turn!;
     if (!isBusy(turn.status)) this.markdown.finish();
-    this.thinking.settle(turn.answer, isBusy(turn.status), turn.reasoningMs);
+    this.thinking.settle(turn.answer, isBusy(turn.status), turn.reasoningMs, turn.statusText);
     this.renderChrome();
   }
 
@@ -205,13 +205,17 @@ export class TurnRenderer {
     const { parts, options, t } = this;
     const busy = isBusy(turn.status);
     const retryable = RETRYABLE.has(turn.status) && turn.canRetry !== false;
-    const signature = JSON.stringify([turn.status, turn.statusText, turn.error, turn.usage, turn.elapsedMs, turn.followUps, turn.botLabel, this.isLast, !!turn.answer, turn.canRetry]);
+    // While the model thinks, the Thinking block's summary says "Thinking · 3 s": the status line would repeat it.
+    const statusInThinking = busy && summaryCarriesStatus(this.thinking.phase);
+    const signature = JSON.stringify([turn.status, turn.statusText, turn.error, turn.usage, turn.elapsedMs, turn.followUps, turn.botLabel, this.isLast, !!turn.answer, turn.canRetry, statusInThinking]);
     if (signature === this.signature) return;
     this.signature = signature;
     parts.answer.setAttribute('aria-busy', String(busy));
 
     parts.status.replaceChildren();
-    if (busy) {
+    // No spinner either then: the summary's time ticking and the reasoning streaming show the model at work.
+    parts.status.hidden = statusInThinking;
+    if (busy && !statusInThinking) {
       parts.status.append(el('span', 'spinner'));
       if (!turn.answer || options.statusTextWhileStreaming) parts.status.append(el('span', undefined, turn.statusText ?? t.waiting));
     } else if (turn.status === 'stopped' || turn.status === 'interrupted') {

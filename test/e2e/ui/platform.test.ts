@@ -1,12 +1,13 @@
 // The Coze platform beyond one pasted bot id, used as a person would in a real VS Code (code-server) with the
 // packaged extension: picking a bot from the workspaces the key can see, pasting an image into the chat and
 // sending it, and a reasoning model's "Thinking" block that is open while it thinks and folds away once the answer
-// starts. Takes their screenshots in a light and a dark theme (test-results/screenshots/<version>/).
+// starts, and says "Thinking" once (its summary carries the time; the status line under it is hidden). Takes their screenshots in a light and a dark theme (test-results/screenshots/<version>/).
 import * as assert from 'assert';
 import { createHash } from 'crypto';
 import type { Frame, Page } from 'playwright-core';
 import { acceptQuickInputRow, readNotifications, reportFailure, runPaletteCommand, screenshot, waitFor } from '../codeServer';
 import { chatFrame, chatScreenshot, openChat, readChat, send, setTheme, waitForAnswer, widenSidebar } from './chatDriver';
+import { CHAT, PANEL, REASONING, askInPanel, assertSaidOnce, look, sampleUntilAnswered } from './thinkingDriver';
 import { type UiSession, resetFake, setApiKeyFromPalette, setFakeBehavior, startUiSession, stopUiSession, sessionParts } from './session';
 
 interface ThinkingView {
@@ -223,5 +224,57 @@ describe('The Coze platform in the chat (browser)', function () {
       { type: 'text', text: 'What is in this picture?' },
       { type: 'image', file_id: files[0]!.id },
     ]);
+  });
+
+  it('says Thinking once in the chat: the Thinking block says "Thinking · N s" and the status line is hidden; without reasoning it stays', async function () {
+    await resetFake(fake());
+    await setFakeBehavior(fake(), { reasoning: REASONING, deltaSize: 4, deltaIntervalMs: 60 });
+    await openChat(page());
+    await runPaletteCommand(page(), 'Coze: New Chat');
+    await waitFor('a new, empty chat', async () => ((await readChat(await chatFrame(page()))).empty ? true : undefined), 30_000);
+    await send(page(), 'How many lines does this file have?');
+    assertSaidOnce(await sampleUntilAnswered(() => chatFrame(page()), CHAT), 'chat');
+    await waitForAnswer(page(), 1);
+    const after = await look(await chatFrame(page()), CHAT);
+    assert.match(after?.summary ?? '', /^Thought for \d+ s$/, 'once answered, the summary says how long it thought');
+
+    // No reasoning: the status line beside the spinner, as before, until the answer's first text. (The reset
+    // makes the fake forget the conversation: a new chat.)
+    await resetFake(fake());
+    await setFakeBehavior(fake(), { latencyMs: 2_500 });
+    await runPaletteCommand(page(), 'Coze: New Chat');
+    await waitFor('a new, empty chat', async () => ((await readChat(await chatFrame(page()))).empty ? true : undefined), 30_000);
+    await send(page(), 'And without thinking?');
+    const plain = (await sampleUntilAnswered(() => chatFrame(page()), CHAT)).filter((s) => !s.answered);
+    assert.ok(plain.length > 0, 'the turn was seen waiting');
+    for (const s of plain) {
+      assert.equal(s.phase, 'none', 'no Thinking block without reasoning');
+      assert.ok(s.statusShown && /Waiting for Coze…|Thinking · \d+ s/.test(s.statusText), `the status line is shown: ${JSON.stringify(s)}`);
+    }
+    await waitForAnswer(page(), 1);
+  });
+
+  it('says Thinking once in the answer panel too, and the status line is back beside the spinner once the answer streams', async function () {
+    await resetFake(fake());
+    await setFakeBehavior(fake(), { reasoning: REASONING, deltaSize: 4, deltaIntervalMs: 60, answers: ['Use `wc -l`. '.repeat(40)] });
+    const frame = await askInPanel(page(), 'How many lines, in the panel?');
+    assertSaidOnce(await sampleUntilAnswered(async () => frame, PANEL), 'panel');
+    const streaming = await look(frame, PANEL);
+    assert.ok(streaming?.statusShown && /Thinking · \d+ s/.test(streaming.statusText), `the panel's status line while streaming: ${JSON.stringify(streaming)}`);
+    await waitFor('the answer to end', () => frame.evaluate(() => (document.body.dataset.phase === 'done' ? true : undefined)), 60_000);
+
+    await resetFake(fake());
+    await setFakeBehavior(fake(), { deltaSize: 4, deltaIntervalMs: 60, answers: ['Count them with a loop. '.repeat(30)] });
+    const plainFrame = await askInPanel(page(), 'And in the panel without thinking?');
+    const seen = await waitFor(
+      'the status line beside the streaming answer',
+      async () => {
+        const s = await look(plainFrame, PANEL);
+        return s?.answered && s.statusShown && /Thinking · \d+ s/.test(s.statusText) ? s : undefined;
+      },
+      60_000,
+      100,
+    );
+    assert.equal(seen.phase, 'none');
   });
 });
