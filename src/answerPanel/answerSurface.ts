@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { selectionSource, type ApplySource } from '../apply/applySource';
 import type { AskPipeline, AskResult, AskUpdate } from '../ask/askPipeline';
+import type { UserFacingError } from '../ask/errorMessages';
 import { isChatFixAction } from '../ask/fixActionList';
 import { needsNewKey } from '../ask/keyFailure';
 import { progressTail } from '../ask/progressText';
@@ -9,7 +10,7 @@ import { Disposable } from '../dispose';
 import { KeyStore } from '../keyStore';
 import type { Log } from '../log';
 import { boundReasoning, type AnswerViewState, type AnswerViewStrings } from '../protocol';
-import { readSettings, type ResponseMode } from '../settings';
+import { readSettings, type AskCozeSettings, type ResponseMode } from '../settings';
 import { AnswerPanelManager, type AnswerPanel } from './answerPanel';
 
 // Ask Coze's own surface: a question from the palette or the editor, its progress in a cancellable
@@ -110,10 +111,27 @@ export class AnswerSurface extends Disposable {
     });
   }
 
+  /**
+   * How a panel shows `error` when only a new key fixes it (src/ask/keyFailure.ts): its fixes as buttons and no
+   * Retry. Undefined for any other failure. For surfaces that fill a panel themselves (Coze: Run Workflow).
+   */
+  keyFailureView(error: UserFacingError, settings: AskCozeSettings): { error: NonNullable<AnswerViewState['error']>; canRetry: false } | undefined {
+    if (!needsNewKey(error.actions)) return undefined;
+    const actions = error.actions.filter(isChatFixAction).map((action) => ({ action, label: this.pipeline.label(action, settings) }));
+    return { error: { message: error.message, code: error.code, logId: error.logId, actions }, canRetry: false };
+  }
+
+  /** The panel's key failure asked again, once (the notification's Set API Key, and the key's change event, both come). */
+  askAgainOnceWithKey(panel: AnswerPanel): void {
+    this.askAgainWithKey(panel, panel.currentState.error);
+  }
+
   /** Asks a key failure's question again in its panel: only while the panel still shows that failure, and once. */
   private askAgainWithKey(panel: AnswerPanel, failure: AnswerViewState['error']): void {
     if (!failure || panel.isDisposed || panel.currentState.error !== failure || this.askedAgain.has(failure)) return;
     this.askedAgain.add(failure);
+    // A workflow that failed on its key never started at Coze: running it again cannot run it twice.
+    if (panel.currentState.workflow) return void this.workflowRetry?.(panel);
     const { question, conversationId } = panel.currentState;
     void this.ask({ ...(this.keyFailures.get(failure) ?? { question, conversationId }), panel });
   }

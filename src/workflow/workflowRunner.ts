@@ -65,8 +65,11 @@ class RunView {
     private readonly report: (message: string) => void,
   ) {}
 
-  show(phase: AnswerViewState['phase'], extra: { statusText?: string; waitingAt?: string; stoppedAt?: string; error?: UserFacingError } = {}): void {
-    const { error, waitingAt, stoppedAt, statusText } = extra;
+  show(
+    phase: AnswerViewState['phase'],
+    extra: { statusText?: string; waitingAt?: string; stoppedAt?: string; error?: UserFacingError; keyFailure?: { error: NonNullable<AnswerViewState['error']>; canRetry: false } } = {},
+  ): void {
+    const { error, waitingAt, stoppedAt, statusText, keyFailure } = extra;
     const final = phase !== 'waiting' && phase !== 'streaming';
     this.panel.update({
       question: this.parametersText,
@@ -76,7 +79,7 @@ class RunView {
       followUps: [],
       botId: '',
       ...(final ? { elapsedMs: Date.now() - this.started } : {}),
-      ...(error ? { error: { message: error.message, code: error.code, logId: error.logId } } : {}),
+      ...(keyFailure ?? (error ? { error: { message: error.message, code: error.code, logId: error.logId } } : {})),
       workflow: {
         id: this.target.id,
         name: this.target.name,
@@ -221,9 +224,13 @@ export class WorkflowRunner extends Disposable {
         }
         if (result.status === 'failed') {
           const { error } = result;
-          view?.show('failed', { error });
+          // Only a new key fixes it: Set API Key instead of Retry, and the run again once a key is set (src/ask/keyFailure.ts).
+          const keyFailure = view ? this.deps.answers.keyFailureView(error, result.settings) : undefined;
+          view?.show('failed', { error, keyFailure });
           const again = view?.panel;
-          this.deps.pipeline.notify(error, result.settings, () => void this.run(target, parametersText, again));
+          this.deps.pipeline.notify(error, result.settings, () =>
+            keyFailure && again ? this.deps.answers.askAgainOnceWithKey(again) : void this.run(target, parametersText, again),
+          );
           if (result.notReady === 'no-key') return { status: 'no-key' };
           if (result.notReady === 'invalid-settings') return { status: 'invalid-settings', message: error.message };
           return { status: 'failed', kind: result.kind, code: error.code, logId: error.logId, message: error.message, text: view?.output.text ?? '' };

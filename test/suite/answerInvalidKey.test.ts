@@ -3,13 +3,15 @@ import * as vscode from 'vscode';
 import type { AskOutcome } from '../../src/answerPanel/answerSurface';
 import type { AnswerViewState } from '../../src/protocol';
 import type { AskCozeTestingApi, QuickInputSnapshot } from '../../src/testingApi';
-import { activateForTests, chatRequests, fake, resetFakeAndKey, testToken, waitFor } from './fakeControl';
+import type { WorkflowOutcome } from '../../src/workflow/workflowRunner';
+import { activateForTests, chatRequests, configure, fake, resetFakeAndKey, testToken, waitFor } from './fakeControl';
 import { pressUntilGone } from './quickInputDriver';
 
 // The answer panel under a key only another key can fix (no key, 4100, 4101), as the chat does it: the
 // failure's fixes (Set API Key…) in the panel and no Retry; once a key is set — through the panel's button, the
 // notification's, or any other way — the question is asked again, once, in the same panel. Any other failure
-// keeps Retry, and a key set then asks nothing.
+// keeps Retry, and a key set then asks nothing. A workflow refused for its key is run again the same way (it never
+// started at Coze, so this cannot run it twice).
 
 let api: AskCozeTestingApi;
 
@@ -132,5 +134,40 @@ suite('Answer panel under an invalid key', function () {
     assert.equal((await chatRequests()).length, 1);
     api.sendFromPanel({ type: 'retry' });
     await waitFor('the retried answer', () => (panel().phase === 'done' ? true : undefined), 30_000);
+  });
+
+  test('a workflow refused with 4101: Set API Key and no Retry in its panel; the key set runs it again there, once', async () => {
+    const WORKFLOW_ID = '7400000000000000040';
+    const workflowRuns = async () => (await fake.requests()).filter((r) => r.endpoint === 'workflowStream');
+    await configure({ workflows: [{ name: 'Key check', id: WORKFLOW_ID }] });
+    try {
+      await api.setToken(FORBIDDEN);
+      const running = vscode.commands.executeCommand<WorkflowOutcome>('askCoze.runWorkflow', { workflowId: WORKFLOW_ID });
+      const box = await waitFor('the parameters box', () => {
+        const shown = api.quickInput();
+        return shown?.kind === 'input' && shown.title === 'Run Workflow: Key check' ? shown : undefined;
+      });
+      api.setQuickInputValue('{"input": "who may run me?"}');
+      await pressUntilGone(api, box, 'workbench.action.acceptSelectedQuickOpenItem');
+      const outcome = (await running) as WorkflowOutcome;
+      assert.equal(outcome.status === 'failed' && outcome.code, 4101, JSON.stringify(outcome));
+      const failed = panel();
+      assert.equal(failed.workflow?.id, WORKFLOW_ID);
+      assert.equal(failed.canRetry, false, 'running it again with the same key cannot help');
+      assert.equal(failed.error?.actions?.[0]?.action, 'setKey', JSON.stringify(failed.error));
+      assert.equal((await workflowRuns()).length, 1);
+
+      api.sendFromPanel({ type: 'fixAction', action: 'setKey' });
+      await enterKey();
+      await waitFor('the workflow run again in its panel', () => (panel().phase === 'done' ? true : undefined), 30_000);
+      assert.equal(panel().workflow?.id, WORKFLOW_ID);
+      assert.match(panel().text, /who may run me\?/, 'the same parameters');
+      assert.equal(answerTabs().length, 1, 'in the same panel');
+      // The fix's own retry and the key's change event both come: it runs once more, not twice.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal((await workflowRuns()).length, 2);
+    } finally {
+      await configure({ workflows: undefined });
+    }
   });
 });
