@@ -4,7 +4,7 @@ import { normalizeToken, tokenShape, type KeyStore } from './keyStore';
 import type { Log } from './log';
 import type { Notifier } from './notifier';
 import { apiHost, readSettings } from './settings';
-import type { ShownQuickInput } from './workflow/prompter';
+import { nextQuickInputId, type ShownQuickInput } from './shownQuickInput';
 
 // Coze: Set API Key / Coze: Clear API Key. The key is stored for the API host the settings point at now.
 // Neither command returns the key, so no other extension can read it through them.
@@ -13,9 +13,6 @@ const CONSOLE_URLS: Record<string, string> = {
   'api.coze.cn': 'https://www.coze.cn/open/oauth/pats',
   'api.coze.com': 'https://www.coze.com/open/oauth/pats',
 };
-
-/** Ids of the key boxes shown, for the test observer; apart from the other boxes' counts. */
-let nextBoxId = 2_000_000;
 
 /**
  * `observe` (only under the in-host tests) sees the key's input box as it opens and closes, so that a test can
@@ -89,7 +86,7 @@ function askForKey(observe: ((shown: ShownQuickInput, open: boolean) => void) | 
   box.placeholder = options.placeHolder;
   box.password = options.password;
   box.ignoreFocusOut = options.ignoreFocusOut;
-  const shown: ShownQuickInput = { id: nextBoxId++, kind: 'input', box };
+  const shown: ShownQuickInput = { id: nextQuickInputId(), kind: 'input', box };
   const check = (value: string) => (box.validationMessage = options.validateInput(value));
   return new Promise((resolve) => {
     let accepted: string | undefined;

@@ -8,7 +8,7 @@ import type { ChatViewProvider } from './chat/chatView';
 import type { KeyStore } from './keyStore';
 import type { ShownMessage } from './notifier';
 import type { ParticipantTestingApi } from './participant/registerChatSurfaces';
-import type { ShownQuickInput } from './workflow/prompter';
+import type { ShownQuickInput } from './shownQuickInput';
 import type { WalkthroughFacts, WalkthroughProgress } from './walkthrough/walkthroughProgress';
 import type { AnswerViewState, ChatViewState } from './protocol';
 import { readSettings } from './settings';

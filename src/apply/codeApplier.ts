@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import type { Log } from '../log';
 import type { Notifier } from '../notifier';
-import type { ShownQuickInput } from '../workflow/prompter';
+import type { ShownQuickInput } from '../shownQuickInput';
 import { looksLikeWholeFile, type ApplyTarget, type Span } from './codeEdit';
 import { APPLY_SCHEME, type ApplyDiffs } from './applyDiffs';
 import { labelOf, type ApplySource } from './applySource';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ShownQuickInput } from '../workflow/prompter';
+import { nextQuickInputId, type ShownQuickInput } from '../shownQuickInput';
 import type { ApplySource } from './applySource';
 import { firstCodeLine } from './likelyQuote';
 import { quoteLabel } from './quotedCode';
@@ -16,9 +16,6 @@ export interface PickerRow {
   source: ApplySource;
   missing?: Missing;
 }
-
-/** Ids of the pickers shown to the tests' observer; apart from the other boxes' (src/workflow/prompter.ts). */
-let nextPickerId = 3_000_000;
 
 /** `$(name)` in a file name or in code is not an icon: escaped as VS Code's labels expect. */
 function noIcons(text: string): string {
@@ -53,7 +50,7 @@ export function pickQuote(
   box.items = items;
   const preselected = items[likeliest];
   if (preselected) box.activeItems = [preselected];
-  const shown = { id: nextPickerId++, kind: 'pick', box } as ShownQuickInput;
+  const shown = { id: nextQuickInputId(), kind: 'pick', box } as ShownQuickInput;
   return new Promise((resolve) => {
     let picked: PickerRow | undefined;
     const listeners = [

@@ -4,7 +4,7 @@ import type { AskPipeline } from '../ask/askPipeline';
 import type { UserFacingError } from '../ask/errorMessages';
 import type { Log } from '../log';
 import type { Notifier } from '../notifier';
-import type { ShownQuickInput } from '../workflow/prompter';
+import { nextQuickInputId, type ShownQuickInput } from '../shownQuickInput';
 import { apiHost, readSettings, type AskCozeSettings } from '../settings';
 import type { BotCatalog, Ready } from './botCatalog';
 import type { BotNames } from './botNames';
@@ -41,8 +41,6 @@ export interface BotPickerDeps {
   observe?: (shown: ShownQuickInput, open: boolean) => void;
 }
 
-/** Ids of the boxes shown, for the test observer; apart from Run Workflow's own count, which starts at 1. */
-let nextBoxId = 1_000_000;
 
 /** A row of the picker; `action` says what accepting it does (`kind` is VS Code's, for separators). */
 type Item = vscode.QuickPickItem &
@@ -98,7 +96,7 @@ export class BotPicker {
     const { settings } = ready;
     const host = apiHost(settings.baseUrl!);
     const pick = vscode.window.createQuickPick<Item>();
-    const shown: ShownQuickInput = { id: nextBoxId++, kind: 'pick', box: pick as unknown as vscode.QuickPick<vscode.QuickPickItem> };
+    const shown: ShownQuickInput = { id: nextQuickInputId(), kind: 'pick', box: pick as unknown as vscode.QuickPick<vscode.QuickPickItem> };
     pick.title = vscode.l10n.t('Select Bot');
     // Like every other box of Ask Coze: opened from the walkthrough, the step's picture loading would close it.
     pick.ignoreFocusOut = true;
@@ -304,7 +302,7 @@ export class BotPicker {
   private pasteId(ready: Ready, reason?: string, typed = ''): Promise<SelectBotOutcome> {
     const input = vscode.window.createInputBox();
     if (botIdFromInput(typed)) input.value = typed.trim();
-    const shown: ShownQuickInput = { id: nextBoxId++, kind: 'input', box: input };
+    const shown: ShownQuickInput = { id: nextQuickInputId(), kind: 'input', box: input };
     input.title = vscode.l10n.t('Select Bot');
     input.prompt = reason ?? vscode.l10n.t('The bot id is the number after /bot/ in the bot\'s address in Coze. Pasting the address works too.');
     input.placeholder = vscode.l10n.t('Bot id or address, e.g. {0}', '7445600453913968691');

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Log } from '../log';
 import type { Notifier } from '../notifier';
 import { parseConversationArg } from '../protocol';
-import type { ShownQuickInput } from '../workflow/prompter';
+import { nextQuickInputId, type ShownQuickInput } from '../shownQuickInput';
 import type { ChatService } from './chatService';
 import { chatViewStrings } from './chatStrings';
 import type { ChatViewProvider } from './chatView';
@@ -41,8 +41,6 @@ interface HitItem extends vscode.QuickPickItem {
 
 /** Typing pauses this long before a search starts. */
 const SEARCH_DELAY_MS = 120;
-/** Ids of the pickers shown to the tests' observer; apart from the Prompter's (src/workflow/prompter.ts). */
-let nextPickerId = 1_000_000;
 
 /** `$(name)` in bot text is not an icon: escaped as VS Code's labels expect. */
 function noIcons(text: string): string {
@@ -67,7 +65,7 @@ function searchHistory(deps: HistoryCommandDeps): Promise<void> {
   box.matchOnDescription = false;
   box.matchOnDetail = false;
   const searcher = new HistorySearcher(() => deps.service.historyFiles());
-  const shown: ShownQuickInput = { id: nextPickerId++, kind: 'pick', box };
+  const shown: ShownQuickInput = { id: nextQuickInputId(), kind: 'pick', box };
   let generation = 0;
   let timer: NodeJS.Timeout | undefined;
 

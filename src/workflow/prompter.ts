@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { nextQuickInputId, type ShownQuickInput } from '../shownQuickInput';
 
 // The input boxes and pickers of Coze: Run Workflow. Built with createInputBox / createQuickPick rather than
 // showInputBox, so that a wait can be ended from outside (the run was canceled while the user was asked) and
@@ -6,9 +7,6 @@ import * as vscode from 'vscode';
 // with VS Code's own command (workbench.action.acceptSelectedQuickOpenItem), as a user would. For everyone
 // else the observer is absent and nothing is kept.
 
-export type ShownQuickInput =
-  | { id: number; kind: 'input'; box: vscode.InputBox }
-  | { id: number; kind: 'pick'; box: vscode.QuickPick<vscode.QuickPickItem> };
 
 export interface InputRequest {
   title: string;
@@ -30,7 +28,6 @@ export interface PickRequest<T> {
 }
 
 export class Prompter {
-  private nextId = 1;
 
   /** `observe` sees each box as it opens (`open` true), and again once it is gone. */
   constructor(private readonly observe?: (shown: ShownQuickInput, open: boolean) => void) {}
@@ -45,7 +42,7 @@ export class Prompter {
     box.placeholder = request.placeholder;
     box.ignoreFocusOut = true;
     const check = (value: string) => (box.validationMessage = request.validate?.(value));
-    return this.wait(box, { id: this.nextId++, kind: 'input', box }, request.signal, (settle) => [
+    return this.wait(box, { id: nextQuickInputId(), kind: 'input', box }, request.signal, (settle) => [
       box.onDidChangeValue(check),
       box.onDidAccept(() => {
         // Checked again: the value may have been set without a change event.
@@ -62,7 +59,7 @@ export class Prompter {
     box.items = request.items;
     box.matchOnDescription = true;
     box.ignoreFocusOut = true;
-    const shown = { id: this.nextId++, kind: 'pick', box } as ShownQuickInput;
+    const shown = { id: nextQuickInputId(), kind: 'pick', box } as ShownQuickInput;
     return this.wait(box, shown, undefined, (settle) => [
       box.onDidAccept(() => {
         const item = box.selectedItems[0] ?? box.activeItems[0];
