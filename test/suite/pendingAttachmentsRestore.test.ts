@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatTurnView, ChatViewState } from '../../src/protocol';
 import type { AskCozeTestingApi } from '../../src/testingApi';
+import { askInChat } from './chatDriver';
 import { activateForTests, configure, fake, resetFakeAndKey, waitFor } from './fakeControl';
 
 // The composer's attachments survive a window reload, as the draft does, in a real extension host against the
@@ -21,7 +22,6 @@ let dir: string;
 const state = (): ChatViewState => api.chat.state();
 const chips = () => state().attachments.map(({ id, name, bytes, kind }) => ({ id, name, bytes, kind }));
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-const FINAL = ['done', 'stopped', 'failed', 'interrupted'];
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -51,16 +51,7 @@ async function paste(id: string, name: string, data: Uint8Array): Promise<void> 
 }
 
 /** Sends what the composer shows, as its Send button does, and waits for the turn to end. */
-async function sendWithChips(text: string): Promise<ChatTurnView> {
-  const before = state().turns.length;
-  api.chat.send({ type: 'send', text, attachmentIds: state().attachments.map((a) => a.id) });
-  const turn = await waitFor(`the answer to "${text}"`, () => {
-    const t = state().turns.at(-1);
-    return state().turns.length > before && t && FINAL.includes(t.status) ? t : undefined;
-  }, 30_000);
-  await api.chat.whenIdle();
-  return turn;
-}
+const sendWithChips = (text: string): Promise<ChatTurnView> => askInChat(api, text, state().attachments.map((a) => a.id));
 
 async function removeAllChips(): Promise<void> {
   for (const chip of state().attachments) api.chat.send({ type: 'removeAttachment', id: chip.id });
