@@ -214,8 +214,9 @@ export class WorkflowStreamDecoder {
     const out: WorkflowInterrupt = { eventId, type };
     const nodeTitle = nonEmpty(d.node_title);
     if (nodeTitle) out.nodeTitle = nodeTitle;
-    // The cloud leaves interrupt_data.data empty and sends the question as the node's last Message before it.
-    const prompt = nonEmpty(data.data) ?? this.lastMessageOf(nodeTitle);
+    // The cloud leaves interrupt_data.data empty and sends the question as the node's last Message before it;
+    // Coze Studio puts the Question node's conversation there as JSON (docs/coze-api.md, "Interrupt").
+    const prompt = interruptQuestion(data.data) ?? this.lastMessageOf(nodeTitle);
     if (prompt) out.prompt = prompt;
     const exec = eventId.split('/')[0]!;
     if (!this.executeId && eventId.includes('/') && isCozeId(exec)) this.executeId = exec;
@@ -246,6 +247,27 @@ export class WorkflowStreamDecoder {
     err.partialText = this.text();
     return err;
   }
+}
+
+/**
+ * The question an Interrupt's `interrupt_data.data` asks. Coze Studio's Question node writes its conversation there
+ * as JSON, `{"messages":[{type: "question"|"answer", content_type: "text"|"option", content}]}`: the question is the
+ * last "question" message, its content a string or, for a choice, `{question, options: [{name}]}` (shown as
+ * "question (A / B)"). Any other non-empty text is the question itself.
+ */
+export function interruptQuestion(data: unknown): string | undefined {
+  const text = nonEmpty(data);
+  if (!text) return undefined;
+  const parsed = text.trimStart().startsWith('{') ? tryParse(text) : undefined;
+  if (!isRecord(parsed) || !Array.isArray(parsed.messages)) return text;
+  const question = parsed.messages.filter((m): m is Record<string, unknown> => isRecord(m) && m.type === 'question').at(-1);
+  const content = question?.content;
+  if (typeof content === 'string') return nonEmpty(content);
+  if (!isRecord(content) || typeof content.question !== 'string') return undefined;
+  const options = Array.isArray(content.options)
+    ? content.options.map((o) => (isRecord(o) && typeof o.name === 'string' ? o.name : undefined)).filter((n): n is string => !!n)
+    : [];
+  return options.length ? `${content.question} (${options.join(' / ')})` : nonEmpty(content.question);
 }
 
 function toMessage(d: Record<string, unknown>): WorkflowMessage {

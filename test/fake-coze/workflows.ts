@@ -31,6 +31,8 @@ export interface WorkflowHost {
   takeStreamFault(): Fault | undefined;
 }
 
+/** The Question node's key in Studio's message ids ("<node key>_<n>"). */
+const QUESTION_NODE_KEY = '136728';
 /** The Question node's interrupt_data.type (coze-py's recorded Interrupt event). */
 const QUESTION_INTERRUPT_TYPE = 2;
 const SPACE_ID = '7300000000000000999';
@@ -106,13 +108,30 @@ export class FakeWorkflows {
       const eventId = `${executeId}/${this.ids.id()}`;
       this.pending.set(eventId, { workflowId, parameters, executeId, type: QUESTION_INTERRUPT_TYPE });
       const question = wb.question ?? DEFAULT_QUESTION;
-      events = [
-        message('Question', question, 0, true),
-        {
-          event: 'Interrupt',
-          data: { interrupt_data: { event_id: eventId, type: QUESTION_INTERRUPT_TYPE, data: '' }, node_title: 'Question' },
-        },
-      ];
+      events =
+        host.behavior.dialect === 'studio'
+          ? // Coze Studio: the Question node's conversation as JSON in `data`, no node_title, a debug_url, and no
+            // Message with the question before it (docs/coze-api.md, "Interrupt").
+            [
+              {
+                event: 'Interrupt',
+                data: {
+                  interrupt_data: {
+                    event_id: eventId,
+                    type: QUESTION_INTERRUPT_TYPE,
+                    data: JSON.stringify({ messages: [{ type: 'question', content_type: 'text', content: question, id: `${QUESTION_NODE_KEY}_0` }] }),
+                  },
+                  debug_url: debugUrl(executeId, workflowId),
+                },
+              },
+            ]
+          : [
+              message('Question', question, 0, true),
+              {
+                event: 'Interrupt',
+                data: { interrupt_data: { event_id: eventId, type: QUESTION_INTERRUPT_TYPE, data: '' }, node_title: 'Question' },
+              },
+            ];
     } else {
       events = messages(runOutput(wb, parameters));
       if (error) {

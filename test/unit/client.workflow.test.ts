@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { WorkflowMessage } from '../../src/coze';
-import { WorkflowStreamDecoder } from '../../src/coze/workflowRun';
+import { interruptQuestion, WorkflowStreamDecoder } from '../../src/coze/workflowRun';
 import type { RecordedRequest } from '../fake-coze/types';
 import { ERROR_WORKFLOW_ID, INTERRUPT_WORKFLOW_ID, UNPUBLISHED_WORKFLOW_ID } from '../fake-coze/workflowBehavior';
 import { BOT_ID, expectCozeError, useFakeCoze } from './cozeTestKit';
@@ -224,6 +224,19 @@ describe('CozeClient workflows (Coze Studio dialect of the fake)', () => {
     assert.equal(err.code, 4200);
     assert.match(err.logId ?? '', /^[0-9a-f-]{36}$/);
   });
+
+  it('asks the question Studio puts in interrupt_data.data as JSON (no Message before it), and resumes', async () => {
+    kit.fake.setBehavior({ workflow: { question: 'Which city?' } });
+    const client = kit.client();
+    const first = await client.runWorkflow(INTERRUPT_WORKFLOW_ID, { parameters: { q: 1 } });
+    assert.equal(first.status, 'interrupted');
+    if (first.status !== 'interrupted') return;
+    assert.equal(first.interrupt.prompt, 'Which city?', 'the question, not the JSON around it');
+    assert.equal(first.interrupt.nodeTitle, undefined, 'Studio names no node');
+    assert.deepEqual(first.messages, []);
+    const second = await client.resumeWorkflow(INTERRUPT_WORKFLOW_ID, { eventId: first.interrupt.eventId, resumeData: 'Shanghai', interruptType: first.interrupt.type });
+    assert.equal(second.status, 'done');
+  });
 });
 
 describe('WorkflowStreamDecoder (wire variants the fake does not play)', () => {
@@ -262,6 +275,27 @@ describe('WorkflowStreamDecoder (wire variants the fake does not play)', () => {
         return err.kind === 'api' && err.code === undefined && /node timeout/.test(err.message) && err.logId === 'LOG1';
       },
     );
+  });
+
+  it('the question of a Studio Question node: the last question of its JSON conversation, a choice with its options', () => {
+    const conversation = (messages: unknown[]) => JSON.stringify(JSON.stringify({ messages }));
+    const interrupt = (data: string) => decode(`event:Interrupt\ndata:{"interrupt_data":{"event_id":"99/1","type":2,"data":${data}}}\n\n`);
+    const promptOf = (data: string) => {
+      const r = interrupt(data).result;
+      return r?.status === 'interrupted' ? r.interrupt.prompt : 'not interrupted';
+    };
+    const asked = [
+      { type: 'question', content_type: 'text', content: 'Your name?', id: 'n_0' },
+      { type: 'answer', content_type: 'text', content: 'Ann', id: 'n_1' },
+      { type: 'question', content_type: 'text', content: 'And your city?', id: 'n_2' },
+    ];
+    assert.equal(promptOf(conversation(asked)), 'And your city?');
+    const choice = [{ type: 'question', content_type: 'option', content: { question: 'Which size?', options: [{ name: 'S' }, { name: 'M' }, { name: 'L' }] } }];
+    assert.equal(promptOf(conversation(choice)), 'Which size? (S / M / L)');
+    assert.equal(promptOf(JSON.stringify('{"not":"a conversation"}')), '{"not":"a conversation"}', 'other JSON is shown as it came');
+    assert.equal(interruptQuestion('{"messages":[]}'), undefined, 'no question in it: none');
+    assert.equal(interruptQuestion('Plain words?'), 'Plain words?');
+    assert.equal(interruptQuestion(''), undefined);
   });
 
   it('an Interrupt with its question in interrupt_data.data uses that as the prompt', () => {
