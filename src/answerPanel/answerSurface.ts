@@ -276,9 +276,9 @@ export class AnswerSurface extends Disposable {
       return { status: 'canceled', partialText: result.partialText };
     }
     const { error } = result;
-    const keyFailure = needsNewKey(error.actions);
-    const shown: NonNullable<AnswerViewState['error']> = { message: error.message, code: error.code, logId: error.logId };
-    if (keyFailure) shown.actions = error.actions.filter(isChatFixAction).map((action) => ({ action, label: this.pipeline.label(action, result.settings) }));
+    const keyView = this.keyFailureView(error, result.settings);
+    const keyFailure = keyView !== undefined;
+    const shown: NonNullable<AnswerViewState['error']> = keyView?.error ?? { message: error.message, code: error.code, logId: error.logId };
     const failed = { phase: 'failed', statusText: undefined, error: shown, ...(keyFailure ? { canRetry: false } : {}) } as const;
     // The question and any partial answer stay in the panel, with Retry there too (or, for a key failure, its fixes).
     view?.panel.update({ ...view.base, ...view.reasoning, text: result.partialText, conversationId: result.conversationId, ...failed });
