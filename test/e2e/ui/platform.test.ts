@@ -228,8 +228,7 @@ describe('The Coze platform in the chat (browser)', function () {
 
   it('says Thinking once in the chat: the Thinking block says "Thinking · N s" and the status line is hidden; without reasoning it stays', async function () {
     await resetFake(fake());
-    // About 2 s of thinking at 8 characters every 60 ms: a sample every 100 ms sees it many times.
-    await setFakeBehavior(fake(), { reasoning: REASONING, deltaSize: 8, deltaIntervalMs: 60 });
+    await setFakeBehavior(fake(), { reasoning: REASONING, deltaSize: 4, deltaIntervalMs: 60 });
     await openChat(page());
     await runPaletteCommand(page(), 'Coze: New Chat');
     await waitFor('a new, empty chat', async () => ((await readChat(await chatFrame(page()))).empty ? true : undefined), 30_000);
@@ -242,7 +241,7 @@ describe('The Coze platform in the chat (browser)', function () {
     // No reasoning: the status line beside the spinner, as before, until the answer's first text. (The reset
     // makes the fake forget the conversation: a new chat.)
     await resetFake(fake());
-    await setFakeBehavior(fake(), { latencyMs: 1_200 });
+    await setFakeBehavior(fake(), { latencyMs: 2_500 });
     await runPaletteCommand(page(), 'Coze: New Chat');
     await waitFor('a new, empty chat', async () => ((await readChat(await chatFrame(page()))).empty ? true : undefined), 30_000);
     await send(page(), 'And without thinking?');
@@ -257,7 +256,7 @@ describe('The Coze platform in the chat (browser)', function () {
 
   it('says Thinking once in the answer panel too, and the status line is back beside the spinner once the answer streams', async function () {
     await resetFake(fake());
-    await setFakeBehavior(fake(), { reasoning: REASONING, deltaSize: 8, deltaIntervalMs: 60, answers: ['Use `wc -l`. '.repeat(16)] });
+    await setFakeBehavior(fake(), { reasoning: REASONING, deltaSize: 4, deltaIntervalMs: 60, answers: ['Use `wc -l`. '.repeat(40)] });
     const frame = await askInPanel(page(), 'How many lines, in the panel?');
     assertSaidOnce(await sampleUntilAnswered(async () => frame, PANEL), 'panel');
     const streaming = await look(frame, PANEL);
@@ -265,7 +264,7 @@ describe('The Coze platform in the chat (browser)', function () {
     await waitFor('the answer to end', () => frame.evaluate(() => (document.body.dataset.phase === 'done' ? true : undefined)), 60_000);
 
     await resetFake(fake());
-    await setFakeBehavior(fake(), { deltaSize: 8, deltaIntervalMs: 60, answers: ['Count them with a loop. '.repeat(12)] });
+    await setFakeBehavior(fake(), { deltaSize: 4, deltaIntervalMs: 60, answers: ['Count them with a loop. '.repeat(30)] });
     const plainFrame = await askInPanel(page(), 'And in the panel without thinking?');
     const seen = await waitFor(
       'the status line beside the streaming answer',
